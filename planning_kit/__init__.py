@@ -1,0 +1,1 @@
+"""Account-planning workbook: plan types, storage, import and the Voila app."""

@@ -1,0 +1,185 @@
+"""Domain records (pydantic): accounts, contacts, opportunities, plans, answers and events."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PlanStatus = Literal["draft", "active", "archived"]
+PLAN_STATUSES: tuple[str, ...] = ("draft", "active", "archived")
+
+_ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_ID_RE = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
+
+
+class InvalidSalesforceId(ValueError):
+    """A value that is not a 15- or 18-character Salesforce Id."""
+
+
+def salesforce_id_18(value: str) -> str:
+    """Normalise a 15- or 18-character Salesforce Id to its 18-character form."""
+    text = (value or "").strip()
+    if not _ID_RE.match(text):
+        raise InvalidSalesforceId(
+            f"{text[:40]!r} is not a Salesforce Id (15 or 18 letters and digits)"
+        )
+    base = text[:15]
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << i for i, ch in enumerate(base[start : start + 5]) if ch.isupper())
+        suffix += _ID_SUFFIX_CHARS[bits]
+    if len(text) == 18 and text[15:].upper() != suffix:
+        raise InvalidSalesforceId(f"{text!r} has a wrong checksum (expected ...{suffix})")
+    return base + suffix
+
+
+class Record(BaseModel):
+    """Base of every domain record: strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Account(Record):
+    """A customer account, from Salesforce or typed in."""
+
+    id: str = Field(description="18-character Salesforce Id, or a local id for typed-in accounts")
+    name: str = Field(description="Account name")
+    type: str | None = Field(None, description="Account type, e.g. Customer - Direct")
+    industry: str | None = Field(None, description="Industry")
+    annual_revenue: float | None = Field(None, description="Annual revenue")
+    number_of_employees: int | None = Field(None, description="Number of employees")
+    owner: str | None = Field(None, description="Account owner (name or user Id)")
+    parent_id: str | None = Field(None, description="Parent account Id (ParentId)")
+    phone: str | None = Field(None, description="Main phone")
+    billing_city: str | None = Field(None, description="Billing city")
+    billing_state: str | None = Field(None, description="Billing state or province")
+    billing_postal_code: str | None = Field(None, description="Billing postal code (text)")
+    billing_country: str | None = Field(None, description="Billing country")
+    ownership: str | None = Field(None, description="Ownership, e.g. Public")
+    rating: str | None = Field(None, description="Rating, e.g. Hot")
+    source: str = Field("typed", description="Where it came from: salesforce, report or typed")
+
+
+class Contact(Record):
+    """A person at an account."""
+
+    id: str = Field(description="18-character Salesforce Id, or a local id")
+    account_id: str = Field(description="The contact's account")
+    first_name: str | None = Field(None, description="First name")
+    last_name: str = Field(description="Last name")
+    title: str | None = Field(None, description="Job title")
+    department: str | None = Field(None, description="Department")
+    email: str | None = Field(None, description="E-mail address")
+    phone: str | None = Field(None, description="Phone")
+    mobile_phone: str | None = Field(None, description="Mobile phone")
+    lead_source: str | None = Field(None, description="Lead source")
+    reports_to_id: str | None = Field(None, description="Contact this one reports to")
+    source: str = Field("typed", description="Where it came from: salesforce, report or typed")
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Opportunity(Record):
+    """A sales opportunity at an account."""
+
+    id: str = Field(description="18-character Salesforce Id, or a local id")
+    account_id: str = Field(description="The opportunity's account")
+    name: str = Field(description="Opportunity name")
+    description: str | None = Field(None, description="Description")
+    stage: str | None = Field(None, description="StageName")
+    amount: float | None = Field(None, description="Amount")
+    probability: float | None = Field(None, description="Probability in percent")
+    close_date: date | None = Field(None, description="Close date")
+    is_closed: bool = Field(False, description="Closed (won or lost)")
+    is_won: bool = Field(False, description="Closed won")
+    type: str | None = Field(None, description="Opportunity type")
+    lead_source: str | None = Field(None, description="Lead source")
+    next_step: str | None = Field(None, description="Next step")
+    created_date: datetime | None = Field(None, description="When it was created in Salesforce")
+    source: str = Field("typed", description="Where it came from: salesforce or typed")
+
+
+class Division(Record):
+    """A business unit of an account, planned separately."""
+
+    id: int | None = Field(None, description="Store id")
+    account_id: str = Field(description="The account it belongs to")
+    name: str = Field(description="Division name")
+    position: int = Field(0, description="Display order")
+    source_account_id: str | None = Field(None, description="Child account it was taken from")
+
+
+class Plan(Record):
+    """An account plan: one account and one plan type."""
+
+    id: int = Field(description="Store id")
+    account_id: str = Field(description="The planned account")
+    plan_type: str = Field(description="Plan type id, e.g. expansion")
+    name: str = Field(description="Plan name")
+    owner: str | None = Field(None, description="Plan owner")
+    status: PlanStatus = Field("draft", description="draft, active or archived")
+    period_start: date | None = Field(None, description="Start of the plan period")
+    period_end: date | None = Field(None, description="End of the plan period")
+    version: int = Field(1, description="Optimistic-concurrency version; every write bumps it")
+    created_by: str | None = Field(None, description="Who started the plan")
+    created_at: datetime = Field(description="When the plan was started")
+    updated_at: datetime = Field(description="When the plan last changed")
+
+
+class Answer(Record):
+    """An answer to one Account Details question."""
+
+    plan_id: int = Field(description="The plan")
+    question_id: str = Field(description="Question id from the plan type")
+    option_id: str | None = Field(None, description="Chosen option id, None when only notes")
+    notes: str = Field("", description="Notes")
+    answered_by: str = Field(description="Who last changed it")
+    answered_at: datetime = Field(description="When it was last changed")
+
+
+class Event(Record):
+    """One change in the history: who, when, what, old and new value."""
+
+    id: int = Field(description="Store id")
+    at: datetime = Field(description="When")
+    who: str = Field(description="Who")
+    plan_id: int | None = Field(None, description="Plan it belongs to, if any")
+    account_id: str | None = Field(None, description="Account it belongs to, if any")
+    entity: str = Field(description="What kind of thing changed, e.g. plan, answer, account")
+    entity_id: str = Field(description="Which one")
+    field: str = Field(description="Which field; 'created' or 'deleted' for whole records")
+    old_value: str | None = Field(None, description="Value before")
+    new_value: str | None = Field(None, description="Value after")
+
+
+class AccountFacts(Record):
+    """What the launchpad shows about an account."""
+
+    account: Account = Field(description="The account")
+    parent: Account | None = Field(None, description="Its parent account")
+    children: list[Account] = Field(default_factory=list, description="Child accounts")
+    open_opportunity_count: int = Field(0, description="Open opportunities")
+    open_opportunity_total: float = Field(0.0, description="Sum of open opportunity amounts")
+    contact_count: int = Field(0, description="Contacts")
+
+
+class ImportBatch(Record):
+    """Records parsed from import files, ready to upsert in one transaction."""
+
+    accounts: list[Account] = Field(default_factory=list, description="Accounts")
+    contacts: list[Contact] = Field(default_factory=list, description="Contacts")
+    opportunities: list[Opportunity] = Field(default_factory=list, description="Opportunities")
+
+
+class UpsertResult(Record):
+    """Which ids an upsert inserted and which it updated, by entity."""
+
+    inserted: dict[str, list[str]] = Field(default_factory=dict, description="entity -> ids")
+    updated: dict[str, list[str]] = Field(default_factory=dict, description="entity -> ids")
+    unchanged: dict[str, list[str]] = Field(default_factory=dict, description="entity -> ids")

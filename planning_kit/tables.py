@@ -1,0 +1,173 @@
+"""SQLAlchemy Core tables: the shape that the migrations create. Only store.py queries them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False, index=True),
+    Column("type", Text),
+    Column("industry", Text),
+    Column("annual_revenue", Float),
+    Column("number_of_employees", Integer),
+    Column("owner", Text),
+    Column("parent_id", String(40), ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("phone", Text),
+    Column("billing_city", Text),
+    Column("billing_state", Text),
+    Column("billing_postal_code", Text),
+    Column("billing_country", Text),
+    Column("ownership", Text),
+    Column("rating", Text),
+    Column("source", String(20), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+divisions = Table(
+    "divisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "account_id",
+        String(40),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("name", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("source_account_id", String(40)),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column(
+        "account_id",
+        String(40),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("first_name", Text),
+    Column("last_name", Text, nullable=False),
+    Column("title", Text),
+    Column("department", Text),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("mobile_phone", Text),
+    Column("lead_source", Text),
+    Column("reports_to_id", String(40)),
+    Column("source", String(20), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column(
+        "account_id",
+        String(40),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("stage", Text),
+    Column("amount", Float),
+    Column("probability", Float),
+    Column("close_date", Date),
+    Column("is_closed", Boolean, nullable=False),
+    Column("is_won", Boolean, nullable=False),
+    Column("type", Text),
+    Column("lead_source", Text),
+    Column("next_step", Text),
+    Column("created_date", DateTime),
+    Column("source", String(20), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "account_id",
+        String(40),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("plan_type", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("owner", Text),
+    Column("status", String(20), nullable=False),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("version", Integer, nullable=False),
+    Column("created_by", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column(
+        "plan_id",
+        Integer,
+        ForeignKey("plans.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("question_id", String(120), primary_key=True),
+    Column("option_id", String(120)),
+    Column("notes", Text, nullable=False),
+    Column("answered_by", Text, nullable=False),
+    Column("answered_at", DateTime, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("plan_id", Integer, index=True),
+    Column("account_id", String(40), index=True),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+)
+
+Index("ix_events_entity", events.c.entity, events.c.entity_id)
