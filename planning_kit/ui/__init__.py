@@ -1,0 +1,1 @@
+"""ipywidgets views: the launchpad and one module per tile."""
