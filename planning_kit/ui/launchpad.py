@@ -377,7 +377,11 @@ class Launchpad:
                 self._report,
             ]
         )
-        self._tile_page = w.VBox([self._back, self._tile_box], layout=w.Layout(display="none"))
+        self._crumb = w.HTML()
+        self._crumb.add_class("pk-launchpad-crumb")
+        self._tile_page = w.VBox(
+            [w.HBox([self._back, self._crumb]), self._tile_box], layout=w.Layout(display="none")
+        )
         self.widget = w.VBox([self.status.widget, self._home, self._tile_page])
         self.widget.add_class("pk-launchpad")
 
@@ -453,6 +457,10 @@ class Launchpad:
             self._tile_view = None
             self._tile_box.children = ()
             return
+        self._crumb.value = (
+            f"<div style='margin:6px 12px;color:#555'>{esc(self.model.account.name)} › "
+            f"{esc(self.model.plan.name)} › <b>{esc(TILE_TITLES[tile])}</b></div>"
+        )
         if self._tile_view is None or self._tile_view.tile_id != tile:
             self._tile_view = make_tile(tile, self.model.context)
             self._tile_box.children = (self._tile_view.widget,)
@@ -468,25 +476,34 @@ class Launchpad:
         """Open what a deep link names; show what was wrong with it."""
         problems = self.model.apply_link(query)
         if self.model.account:
-            self._search.unobserve(self._on_search, names="value")
-            self._search.value = self.model.account.name
-            self._search.observe(self._on_search, names="value")
+            self._show_found([self.model.account], self.model.account.name)
         if problems:
             self.status.show(" ".join(problems), "error")
 
     @guarded()
     def _on_search(self, change: dict) -> None:
         found = self.model.search(change["new"])
-        self._results.unobserve(self._on_result, names="value")
-        self._results.options = [(self._label(a), a.id) for a in found]
-        self._results.value = None
-        self._results.observe(self._on_result, names="value")
+        self._show_found(found)
         if len(found) == 1:
             self._results.value = found[0].id
         elif change["new"].strip() and not found:
             self.status.show(f"No account name contains '{change['new'].strip()[:60]}'.", "warning")
         else:
             self.status.clear()
+
+    def _show_found(self, found: list[Account], text: str | None = None) -> None:
+        """List accounts in the results without triggering the handlers."""
+        self._results.unobserve(self._on_result, names="value")
+        self._search.unobserve(self._on_search, names="value")
+        try:
+            if text is not None:
+                self._search.value = text
+            self._results.options = [(self._label(a), a.id) for a in found]
+            current = self.model.account.id if self.model.account else None
+            self._results.value = current if current in {a.id for a in found} else None
+        finally:
+            self._results.observe(self._on_result, names="value")
+            self._search.observe(self._on_search, names="value")
 
     @staticmethod
     def _label(account: Account) -> str:
