@@ -58,6 +58,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
+def _naive_utc(value: Any) -> Any:
+    """An aware datetime as naive UTC (how the store keeps times); other values unchanged."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
 def _name_key(name: str) -> str:
     """Case- and space-insensitive form of a name, for search and matching."""
     return " ".join(name.split()).casefold()
@@ -336,6 +343,11 @@ class Store:
             for acc in batch.accounts:
                 old = conn.scalar(select(accounts.c.parent_id).where(accounts.c.id == acc.id))
                 if old != acc.parent_id and acc.id not in result.inserted.get("account", []):
+                    if acc.id in result.unchanged.get("account", []):
+                        result.unchanged["account"].remove(acc.id)
+                        if not result.unchanged["account"]:
+                            del result.unchanged["account"]
+                        result.updated.setdefault("account", []).append(acc.id)
                     self._log(
                         conn,
                         who,
@@ -384,6 +396,7 @@ class Store:
     ) -> None:
         """Insert or update one imported record, logging what changed."""
         now = utcnow()
+        values = {k: _naive_utc(v) for k, v in values.items()}
         row = conn.execute(select(table).where(table.c.id == values["id"])).first()
         if row is None:
             conn.execute(insert(table).values(**values, updated_at=now))
