@@ -10,11 +10,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-import planning_kit.store
-from planning_kit.store import Store, make_engine
+from planning_kit.store import HEAD_REVISION, Store, make_engine
 from planning_kit.tables import metadata
 
-HEAD = "0001"
+HEAD = HEAD_REVISION
 
 
 def alembic_config(conn: Connection) -> Config:
@@ -30,8 +29,10 @@ def schema_diff(conn: Connection) -> list:
     return compare_metadata(MigrationContext.configure(conn), metadata)
 
 
-def test_head_is_the_expected_revision() -> None:
-    assert ScriptDirectory.from_config(alembic_config(None)).get_current_head() == HEAD
+def test_store_head_revision_is_the_newest_migration() -> None:
+    """Store skips Alembic when the database is at HEAD_REVISION: it must be the real head."""
+    head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+    assert head == HEAD_REVISION, f"set planning_kit.store.HEAD_REVISION to {head!r}"
 
 
 def test_upgrade_of_an_empty_database_matches_the_tables(database_url: str) -> None:
@@ -59,7 +60,7 @@ def test_opening_a_store_twice_does_not_migrate_again(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the schema is at head: Store must not run the migrations again")
 
-    monkeypatch.setattr(planning_kit.store.command, "upgrade", refuse)
+    monkeypatch.setattr(command, "upgrade", refuse)
     second = Store(database_url)
     try:
         assert second.schema_revision() == HEAD

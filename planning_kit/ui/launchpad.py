@@ -11,7 +11,6 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..importers.salesforce import import_uploads
 from ..model import Account, AccountFacts, InvalidSalesforceId, Plan, salesforce_id_18
 from ..plan_types import TILE_IDS, TILE_TITLES, PlanTypeRegistry, load_plan_types
 from ..scoring import plan_score
@@ -112,6 +111,8 @@ class LaunchpadModel:
 
     def open_plan(self, plan_id: int | str) -> Plan:
         """Open one of the current account's plans."""
+        if self.account is None:
+            raise ValueError("Choose an account first: a plan opens from its account.")
         try:
             number = int(str(plan_id).strip())
         except ValueError:
@@ -233,6 +234,8 @@ class LaunchpadModel:
 
     def import_files(self, uploads: list[tuple[str, bytes]], progress: Any = None) -> Any:
         """Import uploaded Salesforce CSV exports; returns the import report."""
+        from ..importers.salesforce import import_uploads
+
         report = import_uploads(self.store, uploads, max_bytes=MAX_UPLOAD_BYTES, progress=progress)
         if self.account:
             self.facts = self.store.account_facts(self.account.id)
@@ -423,6 +426,8 @@ class Launchpad:
         ]
         if m.plan:
             self._plans.value = m.plan.id
+        elif plans and self._plans.value is None:
+            self._plans.value = plans[0].id  # newest first; else "Open plan" would do nothing
         self._plans.disabled = self._open_plan.disabled = not plans
         self._start.disabled = m.account is None or not m.registry.types
         self._plan_box.layout.display = "flex" if m.plan else "none"
@@ -520,10 +525,12 @@ class Launchpad:
 
     @guarded()
     def _on_open_plan(self, _button: Any = None) -> None:
-        if self._plans.value is not None:
-            self.model.open_plan(self._plans.value)
-            self.status.show(f"Opened {self.model.plan.name}.", "ok")
-            self.refresh()
+        if self._plans.value is None:
+            self.status.show("Choose one of the account's plans first.", "warning")
+            return
+        self.model.open_plan(self._plans.value)
+        self.status.show(f"Opened {self.model.plan.name}.", "ok")
+        self.refresh()
 
     @guarded()
     def _on_start(self, _button: Any = None) -> None:

@@ -1,0 +1,186 @@
+"""`planning-kit check | setup | import`: output and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planning_kit import settings
+from planning_kit.cli import main, voila_command
+from planning_kit.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+EXECUTABLE = Path(sys.executable).parent / "planning-kit"
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+# -- check ----------------------------------------------------------------------------------
+
+
+def test_check_shipped_plan_types_exits_0(capsys):
+    assert main(["check", str(settings.plan_types_dir())]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().endswith("4 files valid")
+
+
+def test_check_without_a_folder_uses_the_configured_one(capsys, monkeypatch):
+    monkeypatch.delenv(settings.PLAN_TYPES_VAR, raising=False)
+    assert main(["check"]) == 0
+    assert "4 files valid" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not EXECUTABLE.exists(), reason="the console script is not installed")
+def test_check_through_the_installed_command():
+    result = subprocess.run(
+        [str(EXECUTABLE), "check", "plan_types"],
+        cwd=settings.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "plan_types: 4 files valid" in result.stdout
+
+
+def test_check_names_file_and_field_of_a_broken_copy(tmp_path, capsys):
+    folder = tmp_path / "plan_types"
+    shutil.copytree(settings.plan_types_dir(), folder)
+    path = folder / "expansion.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "notes_required: always" in text
+    path.write_text(text.replace("notes_required: always", "notes_required: sometimes", 1))
+
+    assert main(["check", str(folder)]) == 1
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [
+        "expansion.yaml: sections[2].questions[0].notes_required: 'sometimes' is not allowed; "
+        "use 'never', 'always', 'when_negative' or 'when_not_positive'"
+    ]
+
+
+def test_check_of_a_missing_folder_exits_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+# -- setup ----------------------------------------------------------------------------------
+
+
+def test_setup_imports_the_sample_data_once(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+
+    assert main(["setup", "--database", url]) == 0
+    first = capsys.readouterr().out
+    assert "Account.csv (accounts): 18 imported" in first
+    assert "Committed." in first
+    store = Store(url)
+    accounts, events = store.count_accounts(), len(store.events())
+    store.close()
+    assert accounts > 0
+
+    started = time.perf_counter()
+    assert main(["setup", "--database", url]) == 0
+    seconds = time.perf_counter() - started
+
+    second = capsys.readouterr().out
+    assert second.strip().splitlines() == [f"Database ready: {url} ({accounts} accounts)."]
+    assert seconds < 5
+    store = Store(url)
+    assert (store.count_accounts(), len(store.events())) == (accounts, events)
+    store.close()
+
+
+def test_setup_with_force_sample_reimports_without_changes(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    assert main(["setup", "--database", url]) == 0
+    capsys.readouterr()
+    assert main(["setup", "--database", url, "--force-sample"]) == 0
+    out = capsys.readouterr().out
+    assert "Account.csv (accounts): 0 imported, 0 updated, 18 unchanged" in out
+
+
+def test_setup_with_a_bad_url_exits_2(capsys):
+    assert main(["setup", "--database", "not a url"]) == 2
+    assert "planning-kit setup:" in capsys.readouterr().err
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_import_exits_0_when_committed(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    files = [str(settings.sample_data_dir() / n) for n in ("Opportunity.csv", "Account.csv")]
+    assert main(["import", "--database", url, *files]) == 0
+    out = capsys.readouterr().out
+    assert "Account.csv (accounts): 18 imported" in out
+    assert out.strip().endswith("Committed.")
+    store = Store(url)
+    assert store.count_accounts() == 18
+    store.close()
+
+
+def test_import_strict_with_a_rejected_row_exits_1(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    bad = tmp_path / "Account.csv"
+    bad.write_text(
+        "Id,Name,AnnualRevenue\n"
+        "001bm00001ZL8U9AAL,Edge Communications,139000000\n"
+        "001bm00001ZL8UAAA1,Burlington Textiles Corp of America,lots\n"
+    )
+    assert main(["import", "--database", url, "--strict", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "Account.csv row 3, AnnualRevenue: 'lots' is not a number" in out
+    assert "Nothing was imported" in out
+    store = Store(url)
+    assert store.count_accounts() == 0
+    store.close()
+
+    # Without --strict the good row is imported, the bad one reported, and the exit code is 0.
+    assert main(["import", "--database", url, str(bad)]) == 0
+    assert "1 imported" in capsys.readouterr().out
+
+
+def test_import_of_an_unknown_file_kind_exits_2(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    account = settings.sample_data_dir() / "Account.csv"
+    code = main(["import", "--database", url, str(account), str(FIXTURES / "unknown_kind.csv")])
+    assert code == 2
+    out = capsys.readouterr().out
+    assert "unknown_kind.csv" in out
+    assert "Nothing was imported" in out
+    store = Store(url)
+    assert store.count_accounts() == 0
+    store.close()
+
+
+def test_import_json_report(tmp_path, capsys):
+    import json
+
+    url = sqlite_url(tmp_path)
+    assert main(["import", "--json", "--database", url, str(FIXTURES / "unknown_kind.csv")]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["exit_code"] == 2
+    assert report["committed"] is False
+
+
+def test_unknown_command_exits_with_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_voila_command_refuses_port_retries():
+    command = voila_command(8899, "127.0.0.1")
+    assert "--Voila.port_retries=0" in command
+    assert "--port=8899" in command
+    assert command[-1].endswith(str(settings.PROJECT_ROOT))

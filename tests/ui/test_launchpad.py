@@ -1,0 +1,539 @@
+"""The launchpad in plain Python: accounts, plans, plan types, deep links and uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime
+
+import ipywidgets as w
+import pytest
+
+from planning_kit import settings
+from planning_kit.model import salesforce_id_18
+from planning_kit.ui.launchpad import Launchpad
+
+UNITED_OIL = "001bm00001ZL8UEAA1"
+UNITED_OIL_UK = "001bm00001ZL8UHAA1"
+EDGE = "001bm00001ZL8U9AAL"
+HOSTILE = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def html_values(widget: w.Widget) -> list[str]:
+    """The value of every HTML widget in the tree under `widget`."""
+    found = []
+    if isinstance(widget, w.HTML | w.HTMLMath):
+        found.append(widget.value)
+    for child in getattr(widget, "children", ()):
+        found.extend(html_values(child))
+    return found
+
+
+def assert_no_raw_hostile_html(lp: Launchpad) -> None:
+    """No HTML widget anywhere in the launchpad shows hostile text unescaped."""
+    for value in html_values(lp.widget):
+        for text in (*HOSTILE, "<script", "<img"):
+            assert text not in value, value
+
+
+def distinctive_part(name: str, all_names: list[str]) -> str:
+    """The lower-case word, word pair or whole name that the fewest other names contain."""
+    tokens = name.casefold().split()
+    words = [t.strip(".,") for t in tokens if len(t.strip(".,")) >= 3]
+    pairs = [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
+    candidates = [*words, *pairs, name.casefold()]
+    return min(
+        candidates,
+        key=lambda part: (sum(part in n.casefold() for n in all_names), len(part)),
+    )
+
+
+def select(lp: Launchpad, text: str) -> None:
+    """Type into the search box and pick the first result."""
+    lp._search.value = text
+    assert lp._results.options, f"nothing found for {text!r}: {lp.status.text}"
+    if lp._results.value is None:
+        lp._results.value = lp._results.options[0][1]
+
+
+def start_plan(lp: Launchpad, type_id: str, name: str | None = None) -> None:
+    """Start a plan of the type for the selected account through the form."""
+    lp._start.click()
+    lp._new_type.value = type_id
+    if name is not None:
+        lp._new_name.value = name
+    lp._create.click()
+    assert lp.model.plan is not None, lp.status.text
+
+
+def open_opportunities(account_id: str) -> tuple[int, float]:
+    """Count and total of the account's open opportunities, read straight from the sample CSV."""
+    path = settings.sample_data_dir() / "Opportunity.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["AccountId"] == account_id]
+    open_rows = [r for r in rows if r["IsClosed"].upper() == "FALSE"]
+    return len(open_rows), sum(float(r["Amount"] or 0) for r in open_rows)
+
+
+def upload_value(name: str, data: bytes, kind: str = "text/csv") -> tuple[dict, ...]:
+    """What ipywidgets 8's FileUpload puts in `.value` for one file."""
+    return (
+        {
+            "name": name,
+            "type": kind,
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+    )
+
+
+@pytest.fixture
+def lp(sample_store, registry) -> Launchpad:
+    """A launchpad over the sample store."""
+    return Launchpad(sample_store, registry)
+
+
+@pytest.fixture
+def united_oil(lp) -> Launchpad:
+    """The launchpad with United Oil & Gas Corp. selected."""
+    select(lp, "united oil & gas corp")
+    assert lp.model.account.id == UNITED_OIL
+    return lp
+
+
+# -- finding accounts -----------------------------------------------------------------------
+
+
+def test_every_sample_account_is_found_by_part_of_its_name(
+    sample_store, registry, sample_account_name
+):
+    lp = Launchpad(sample_store, registry)
+    names = [a.name for a in sample_store.all_accounts()]
+    account = next(a for a in sample_store.all_accounts() if a.name == sample_account_name)
+    part = distinctive_part(account.name, names)
+    assert part == part.lower() and part in account.name.casefold()
+
+    lp._search.value = part
+
+    found = [value for _label, value in lp._results.options]
+    assert account.id in found
+    inside_another = any(
+        account.name.casefold() in n.casefold() for n in names if n != account.name
+    )
+    assert len(found) == 1 or inside_another  # only "Express Logistics" and the like are shared
+    if len(found) == 1:
+        assert lp._results.value == account.id
+        assert lp.model.account.id == account.id
+        assert "pk-account-facts" in lp._facts.value
+        assert html_escape(account.name) in lp._facts.value
+        assert not lp._start.disabled
+    else:
+        assert lp._results.value is None
+        assert lp.model.account is None
+
+
+def html_escape(text: str) -> str:
+    """What the facts panel shows for a name."""
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def test_search_by_15_character_id_finds_the_account(lp):
+    lp._search.value = UNITED_OIL[:15]
+    assert lp._results.value == UNITED_OIL
+
+
+def test_search_without_match_says_so(lp):
+    lp._search.value = "no such company"
+    assert lp._results.options == ()
+    assert "No account name contains 'no such company'" in lp.status.text
+
+
+def test_facts_show_industry_revenue_parent_and_open_opportunities(united_oil):
+    count, total = open_opportunities(UNITED_OIL)
+    assert (count, total) == (4, 1_340_000.0)  # 125k + 270k + 270k + 675k, counted by hand too
+    facts = united_oil.model.facts
+    assert facts.open_opportunity_count == count
+    assert facts.open_opportunity_total == total
+    html = united_oil._facts.value
+    assert "Energy" in html
+    assert "$5.6B" in html
+    assert "4 · $1.3M" in html
+    assert re.search(r"Parent</div><div>—</div>", html)
+
+
+def test_facts_show_the_parent_once_an_export_sets_it(lp, sample_store):
+    header, *rows = (settings.sample_data_dir() / "Account.csv").read_text().splitlines()
+    uk = next(csv.reader([r for r in rows if r.startswith(UNITED_OIL_UK)]))
+    columns = header.split(",")
+    uk[columns.index("ParentId")] = UNITED_OIL
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([columns, uk])
+    lp._upload.value = upload_value("Account.csv", out.getvalue().encode())
+    assert "1 updated" in lp._report.value, lp._report.value
+
+    select(lp, "united oil & gas, uk")
+    assert lp.model.facts.parent.id == UNITED_OIL
+    assert "Parent</div><div>United Oil &amp; Gas Corp.</div>" in lp._facts.value
+    assert lp.model.facts.account.industry == "Energy"  # the rest of the row is kept
+
+    select(lp, "united oil & gas corp")
+    assert "United Oil &amp; Gas, UK" in lp._facts.value  # listed among the child accounts
+
+
+# -- starting a plan ------------------------------------------------------------------------
+
+
+def test_type_drop_down_shows_each_type_summary(lp, registry):
+    labels = [label for label, _value in lp._new_type.options]
+    assert [value for _label, value in lp._new_type.options] == list(registry.types)
+    for plan_type, label in zip(registry.types.values(), labels, strict=True):
+        assert plan_type.title in label and plan_type.summary in label
+
+
+def test_start_plan_with_default_name(united_oil, sample_store):
+    lp = united_oil
+    assert lp._new_form.layout.display == "none"
+    lp._start.click()
+    assert lp._new_form.layout.display == "flex"
+    year = date.today().year
+    lp._new_type.value = "expansion"
+    assert lp._new_name.value == f"United Oil & Gas Corp. – Expansion {year}"
+    lp._new_type.value = "customer_success"
+    assert lp._new_name.value == f"United Oil & Gas Corp. – Customer Success {year}"
+    lp._create.click()
+
+    [plan] = sample_store.list_plans(UNITED_OIL)
+    assert plan.name == f"United Oil & Gas Corp. \u2013 Customer Success {year}"
+    assert plan.plan_type == "customer_success"
+    assert plan.created_by == "tester"
+    assert lp.model.plan.id == plan.id
+    assert lp._plan_type.value == "customer_success"
+    assert lp.status.kind == "ok" and plan.name in lp.status.text
+
+
+def test_start_plan_with_edited_name_keeps_it_across_type_changes(united_oil, sample_store):
+    lp = united_oil
+    lp._start.click()
+    lp._new_name.value = "UOG refinery push"
+    lp._new_type.value = "acquisition"
+    assert lp._new_name.value == "UOG refinery push"
+    lp._create.click()
+    [plan] = sample_store.list_plans(UNITED_OIL)
+    assert (plan.name, plan.plan_type) == ("UOG refinery push", "acquisition")
+    assert "UOG refinery push" in lp._plan_header.value
+
+
+def test_start_is_disabled_until_an_account_is_chosen(lp):
+    assert lp._start.disabled
+    select(lp, "genepoint")
+    assert not lp._start.disabled
+
+
+def test_open_an_existing_plan(united_oil, sample_store):
+    first = sample_store.create_plan(UNITED_OIL, "expansion", "Older plan")
+    lp = Launchpad(sample_store, united_oil.model.registry)
+    select(lp, "united oil & gas corp")
+    assert lp._plans.options == ((f"{first.name} (Expansion, draft)", first.id),)
+    lp._open_plan.click()
+    assert lp.model.plan.id == first.id
+    assert lp.status.text == "Opened Older plan."
+
+
+# -- changing the plan type -----------------------------------------------------------------
+
+
+def test_changing_type_updates_tiles_and_keeps_hidden_answers(united_oil, sample_store, registry):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    plan = lp.model.plan
+    question = registry.get("expansion").questions()[0]
+    positive = next(o for o in question.options if o.score == "positive")
+    plan, _ = sample_store.set_answer(plan.id, plan.version, question.id, positive.id, "Big fleet")
+    lp.model.context.replace(plan)
+    lp.refresh()
+    total_expansion = len(registry.get("expansion").questions())
+    total_success = len(registry.get("customer_success").questions())
+    assert f"1 of {total_expansion} answered · amber" in lp._tile_lines["account_details"].value
+    assert not lp._tile_buttons["potentials"].disabled
+
+    lp._plan_type.value = "customer_success"
+
+    assert sample_store.get_plan(plan.id).plan_type == "customer_success"
+    assert lp.status.text == "Plan type is now Customer Success."
+    reason = registry.get("customer_success").tile_reason("potentials")
+    assert lp._tile_buttons["potentials"].disabled
+    assert "Off in Customer Success plans" in lp._tile_lines["potentials"].value
+    assert html_escape(reason) in lp._tile_lines["potentials"].value
+    assert f"0 of {total_success} answered · grey" in lp._tile_lines["account_details"].value
+    assert question.id in sample_store.answers(plan.id)  # kept, hidden
+
+    lp._plan_type.value = "expansion"
+
+    assert not lp._tile_buttons["potentials"].disabled
+    assert f"1 of {total_expansion} answered · amber" in lp._tile_lines["account_details"].value
+    answer = sample_store.answers(plan.id)[question.id]
+    assert (answer.option_id, answer.notes) == (positive.id, "Big fleet")
+
+
+def test_switched_off_tile_cannot_be_opened(united_oil):
+    lp = united_oil
+    start_plan(lp, "customer_success")
+    lp._on_tile("potentials")  # what a click would do if the button were not disabled
+    assert lp.model.tile is None
+    assert lp.status.kind == "error"
+    assert "Potentials is switched off" in lp.status.text
+
+
+def test_open_tile_and_back(united_oil):
+    lp = united_oil
+    start_plan(lp, "acquisition")
+    lp._tile_buttons["account_details"].click()
+    assert lp.model.tile == "account_details"
+    assert lp._home.layout.display == "none"
+    assert lp._tile_page.layout.display == "flex"
+    assert lp._tile_box.children and "pk-account_details" in lp._tile_box.children[0]._dom_classes
+
+    lp._back.click()
+
+    assert lp.model.tile is None
+    assert lp._home.layout.display == "flex"
+    assert lp._tile_page.layout.display == "none"
+    assert lp._tile_box.children == ()
+
+
+def test_coming_soon_tile_opens_a_placeholder(united_oil):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    lp._tile_buttons["objectives"].click()
+    assert lp.model.tile == "objectives"
+    assert "Coming soon" in lp._tile_box.children[0].value
+
+
+# -- deep links -----------------------------------------------------------------------------
+
+
+def test_link_with_18_character_id_opens_the_account(sample_store, registry):
+    lp = Launchpad(sample_store, registry, query=f"?account={UNITED_OIL}")
+    assert lp.model.account.id == UNITED_OIL
+    assert lp._search.value == "United Oil & Gas Corp."
+    assert "4 · $1.3M" in lp._facts.value
+    assert lp.status.text == ""
+
+
+def test_link_with_15_character_id_opens_the_account(sample_store, registry):
+    lp = Launchpad(sample_store, registry, query=f"account={UNITED_OIL[:15]}")
+    assert lp.model.account.id == UNITED_OIL
+    assert lp.model.link() == f"?account={UNITED_OIL}"
+
+
+def test_link_opens_plan_and_tile(sample_store, registry):
+    plan = sample_store.create_plan(UNITED_OIL, "expansion", "Deep-linked plan")
+    query = f"?account={UNITED_OIL[:15]}&plan={plan.id}&tile=account_details"
+    lp = Launchpad(sample_store, registry, query=query)
+    assert lp.model.plan.id == plan.id
+    assert lp.model.tile == "account_details"
+    assert lp._tile_page.layout.display == "flex"
+    assert lp._tile_box.children[0] is lp._tile_view.widget
+    assert lp.model.link() == f"?account={UNITED_OIL}&plan={plan.id}&tile=account_details"
+    assert lp.status.text == ""
+
+
+def test_link_from_the_query_string_variable(sample_store, registry, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", f"account={UNITED_OIL}")
+    monkeypatch.setattr("planning_kit.ui.launchpad.Store", lambda: sample_store)
+    monkeypatch.setattr("planning_kit.ui.launchpad.load_plan_types", lambda: registry)
+    lp = Launchpad.from_environment()
+    assert lp.model.account.id == UNITED_OIL
+
+
+def bad_links(sample_store) -> dict[str, tuple[str, str]]:
+    """Query string -> (expected text in the status line, what stays open)."""
+    other = sample_store.create_plan(EDGE, "expansion", "Edge plan")
+    mine = sample_store.create_plan(UNITED_OIL, "customer_success", "UOG success")
+    return {
+        "unknown account": (
+            "?account=001bm00001ZZZZZAA5",
+            "No account with Id '001bm00001ZZZZZAA5'",
+        ),
+        "malformed id": ("?account=12345", "'12345' is not an account Id"),
+        "bad checksum": (f"?account={UNITED_OIL[:15]}AAA", "is not an account Id"),
+        "blank account": ("?account=", "No account Id was given."),
+        "non-numeric plan": (f"?account={UNITED_OIL}&plan=abc", "'abc' is not a plan number."),
+        "plan of another account": (
+            f"?account={UNITED_OIL}&plan={other.id}",
+            f"This account has no plan number {other.id}.",
+        ),
+        "plan without account": (f"?plan={mine.id}", "Choose an account first"),
+        "unknown tile": (
+            f"?account={UNITED_OIL}&plan={mine.id}&tile=whiteboard",
+            "There is no tile 'whiteboard'",
+        ),
+        "tile switched off": (
+            f"?account={UNITED_OIL}&plan={mine.id}&tile=potentials",
+            "Potentials is switched off. Off in Customer Success plans:",
+        ),
+        "tile without plan": (f"?account={UNITED_OIL}&tile=account_details", "Open a plan first."),
+        "unknown parameter": (f"?account={UNITED_OIL}&colour=red", "unknown link parameter"),
+    }
+
+
+BAD_LINK_CASES = [
+    "unknown account",
+    "malformed id",
+    "bad checksum",
+    "blank account",
+    "non-numeric plan",
+    "plan of another account",
+    "plan without account",
+    "unknown tile",
+    "tile switched off",
+    "tile without plan",
+    "unknown parameter",
+]
+
+
+@pytest.mark.parametrize("case", BAD_LINK_CASES)
+def test_bad_link_shows_a_clear_message(sample_store, registry, case):
+    query, expected = bad_links(sample_store)[case]
+    lp = Launchpad(sample_store, registry, query=query)
+    assert expected in lp.status.text
+    assert lp.status.kind == "error"
+    assert lp.model.tile is None
+    assert_no_raw_hostile_html(lp)
+
+
+def test_link_problem_keeps_what_was_valid(sample_store, registry):
+    lp = Launchpad(sample_store, registry, query=f"?account={UNITED_OIL}&plan=abc")
+    assert lp.model.account.id == UNITED_OIL
+    assert lp.model.plan is None
+    assert "4 · $1.3M" in lp._facts.value
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("key", ["account", "plan", "tile", "evil"])
+def test_hostile_link_text_is_never_shown_unescaped(sample_store, registry, key, hostile):
+    from urllib.parse import quote
+
+    plan = sample_store.create_plan(UNITED_OIL, "expansion", "Plan")
+    values = {"account": UNITED_OIL, "plan": str(plan.id), "tile": "account_details"}
+    if key == "evil":
+        values[hostile] = "1"
+    else:
+        values[key] = hostile
+    query = "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in values.items())
+
+    lp = Launchpad(sample_store, registry, query=query)
+
+    assert lp.status.kind == "error"
+    assert lp.status.text  # a message, in plain text...
+    assert_no_raw_hostile_html(lp)  # ...escaped wherever it is shown
+
+
+def test_hostile_account_data_is_escaped_everywhere(lp, sample_store):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [
+            ["Id", "Name", "Industry", "BillingCity"],
+            [EDGE, f"{HOSTILE[0]} Edge", HOSTILE[1], HOSTILE[0]],
+        ]
+    )
+    data = out.getvalue().encode()
+    lp._upload.value = upload_value("Account.csv", data)
+    assert "1 updated" in lp._report.value
+    select(lp, "alert(1)</script> edge")
+    assert lp.model.account.id == EDGE
+    start_plan(lp, "expansion")  # the default name carries the hostile account name
+    assert HOSTILE[0] in lp.model.plan.name
+    assert html_escape(HOSTILE[1]) in lp._facts.value  # shown, but escaped
+    assert_no_raw_hostile_html(lp)
+    lp._tile_buttons["account_details"].click()
+    assert_no_raw_hostile_html(lp)
+
+
+# -- failures show in the status line -------------------------------------------------------
+
+
+def test_failing_create_shows_in_the_status_line(united_oil, sample_store, monkeypatch):
+    lp = united_oil
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(sample_store, "create_plan", broken)
+    lp._start.click()
+    lp._create.click()  # must not raise
+
+    assert lp.status.kind == "error"
+    assert "RuntimeError: database on fire" in lp.status.text
+    assert "Nothing else was changed" in lp.status.text
+    assert lp.model.plan is None
+    assert sample_store.list_plans(UNITED_OIL) == []
+
+
+def test_failing_type_change_shows_in_the_status_line(united_oil, sample_store, monkeypatch):
+    lp = united_oil
+    start_plan(lp, "expansion")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sample_store, "change_plan_type", broken)
+    lp._plan_type.value = "acquisition"
+    assert "RuntimeError: disk full" in lp.status.text
+    assert sample_store.get_plan(lp.model.plan.id).plan_type == "expansion"
+
+
+# -- upload ---------------------------------------------------------------------------------
+
+
+def test_upload_of_an_account_export_imports_it(lp, sample_store):
+    new_id = salesforce_id_18("001bm00001ABCDE")
+    data = f"Id,Name,Industry,AnnualRevenue\n{new_id},Zephyr Turbines,Energy,2500000\n".encode()
+    before = sample_store.count_accounts()
+
+    lp._upload.value = upload_value("Account.csv", data)
+
+    assert sample_store.count_accounts() == before + 1
+    assert "Account.csv (accounts): 1 imported, 0 updated, 0 unchanged, 0 rejected" in (
+        lp._report.value
+    )
+    assert "Committed." in lp._report.value
+    assert lp.status.kind == "ok"
+    assert lp._upload.value == ()
+    assert lp._progress.layout.display == "none"
+
+    lp._search.value = "zephyr"
+    assert lp._results.value == new_id
+    assert "$2.5M" in lp._facts.value
+
+
+def test_upload_of_a_workbook_is_refused_with_a_message(lp, sample_store):
+    before = sample_store.count_accounts()
+    xlsx = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200
+    lp._upload.value = upload_value(
+        "plan.xlsx", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+    assert sample_store.count_accounts() == before
+    assert "plan.xlsx is not a CSV file" in lp._report.value
+    assert "Nothing was imported" in lp._report.value
+    assert lp.status.kind == "error"
+    assert "Import had problems" in lp.status.text
+    assert lp._upload.value == ()
+
+
+def test_upload_with_one_bad_file_imports_nothing(lp, sample_store):
+    before = sample_store.count_accounts()
+    new_id = salesforce_id_18("001bm00001ABCDF")
+    good = upload_value("Account.csv", f"Id,Name\n{new_id},Nimbus Power\n".encode())
+    bad = upload_value("notes.txt", b"hello")
+    lp._upload.value = good + bad
+    assert sample_store.count_accounts() == before
+    assert "notes.txt is not a CSV file" in lp._report.value
