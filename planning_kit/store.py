@@ -359,9 +359,14 @@ class Store:
                     who,
                     source,
                     account_id=acc.id,
+                    given=acc.model_fields_set | {"name_key"},
                     compare_skip={"parent_id"},
                 )
             for acc in batch.accounts:
+                if "parent_id" not in acc.model_fields_set and acc.id not in result.inserted.get(
+                    "account", []
+                ):
+                    continue  # the file had no ParentId column: keep the stored parent
                 old = conn.scalar(select(accounts.c.parent_id).where(accounts.c.id == acc.id))
                 if old != acc.parent_id and acc.id not in result.inserted.get("account", []):
                     if acc.id in result.unchanged.get("account", []):
@@ -399,6 +404,7 @@ class Store:
                         who,
                         source,
                         account_id=rec.account_id,
+                        given=rec.model_fields_set,
                     )
         return result
 
@@ -413,9 +419,14 @@ class Store:
         source: str,
         *,
         account_id: str,
+        given: Iterable[str],
         compare_skip: Iterable[str] = (),
     ) -> None:
-        """Insert or update one imported record, logging what changed."""
+        """Insert or update one imported record, logging what changed.
+
+        An update touches only the `given` fields (the columns the file had), so an export
+        with fewer columns never blanks what an earlier import saved.
+        """
         now = utcnow()
         values = {k: _naive_utc(v) for k, v in values.items()}
         row = conn.execute(select(table).where(table.c.id == values["id"])).first()
@@ -436,7 +447,10 @@ class Store:
             return
         old = row._mapping
         skip = set(compare_skip) | {"id", "updated_at"}
-        changed = {k: v for k, v in values.items() if k not in skip and old.get(k) != v}
+        given = set(given)
+        changed = {
+            k: v for k, v in values.items() if k in given and k not in skip and old.get(k) != v
+        }
         if not changed:
             result.unchanged.setdefault(entity, []).append(values["id"])
             return

@@ -67,14 +67,6 @@ def by_file(report) -> dict:
 # -- the real sample exports ------------------------------------------------------------------
 
 
-def test_sample_files_are_byte_for_byte_copies():
-    shared = Path("/work/shared/data/salesforce_sample_org")
-    if not shared.exists():
-        pytest.skip("the shared data folder is not mounted here")
-    for name in SAMPLE_FILES:
-        assert (SAMPLES / name).read_bytes() == (shared / name).read_bytes()
-
-
 @pytest.mark.parametrize(
     ("name", "kind", "rows"),
     [
@@ -186,6 +178,43 @@ def test_reimport_updates_by_id(store, tmp_path):
     assert report.files[0].unchanged == 17
     assert store.get_account(EDGE).billing_city == "Dallas"
     assert counts(store)[0] == 18
+
+
+def test_export_with_fewer_columns_keeps_saved_fields(store, tmp_path):
+    """A later export with only some columns updates those and blanks nothing else."""
+    import_files(store, [ACCOUNTS])
+    uk = store.find_accounts("United Oil & Gas, UK")[0]
+    corp = store.find_accounts("United Oil & Gas Corp.")[0]
+    narrow = tmp_path / "Account.csv"
+    narrow.write_text(
+        f"Id,Name,ParentId,Industry\n{uk.id},{uk.name!r},{corp.id},\n".replace("'", '"')
+    )
+    report = import_files(store, [narrow])
+    assert report.exit_code == 0, report.lines()
+    after = store.get_account(uk.id)
+    assert after.parent_id == corp.id
+    assert after.industry is None  # the column was there, and blank: cleared on purpose
+    assert (after.type, after.number_of_employees, after.ownership) == (
+        uk.type,
+        uk.number_of_employees,
+        uk.ownership,
+    )
+    assert after.type == "Customer - Direct" and after.number_of_employees == 24000
+
+
+def test_export_without_parent_column_keeps_the_parent(store, tmp_path):
+    import_files(store, [ACCOUNTS])
+    uk = store.find_accounts("United Oil & Gas, UK")[0]
+    corp = store.find_accounts("United Oil & Gas Corp.")[0]
+    with_parent = tmp_path / "Account.csv"
+    with_parent.write_text(f'Id,Name,ParentId\n{uk.id},"{uk.name}",{corp.id}\n')
+    import_files(store, [with_parent])
+    without_parent = tmp_path / "renamed.csv"
+    without_parent.write_text(f"Id,Name\n{uk.id},United Oil and Gas UK\n")
+    report = import_files(store, [without_parent])
+    assert report.files[0].updated == 1
+    after = store.get_account(uk.id)
+    assert (after.name, after.parent_id) == ("United Oil and Gas UK", corp.id)
 
 
 # -- headers ----------------------------------------------------------------------------------

@@ -599,6 +599,12 @@ def _read_row(
 # -- building the batch -----------------------------------------------------------------------
 
 
+def _optional(model: type, field_name: str) -> bool:
+    """Whether a model field may be empty (its default is None)."""
+    info = model.model_fields[field_name]
+    return not info.is_required() and info.default is None
+
+
 def name_key(name: str) -> str:
     """How account names are matched: case-insensitive, whitespace collapsed (as the store)."""
     return " ".join(name.split()).casefold()
@@ -669,7 +675,15 @@ class _Builder:
 
     def _make(self, model: type, pf: ParsedFile, row: int, values: dict[str, Any]) -> Any:
         try:
-            return model(**{k: v for k, v in values.items() if v is not None})
+            # Blank cells of optional fields are passed as None so that they count as given
+            # (the store updates only the columns a file has); other blanks take defaults.
+            return model(
+                **{
+                    k: v
+                    for k, v in values.items()
+                    if v is not None or (k in model.model_fields and _optional(model, k))
+                }
+            )
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = str(err["loc"][0]) if err["loc"] else "(whole row)"
