@@ -15,6 +15,11 @@ _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ID_RE = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
 
 
+def name_key(name: str) -> str:
+    """How account names are searched and matched: any case, whitespace collapsed."""
+    return " ".join((name or "").split()).casefold()
+
+
 class InvalidSalesforceId(ValueError):
     """A value that is not a 15- or 18-character Salesforce Id."""
 

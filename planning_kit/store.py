@@ -41,6 +41,7 @@ from .model import (
     Opportunity,
     Plan,
     UpsertResult,
+    name_key,
     salesforce_id_18,
 )
 from .tables import accounts, answers, contacts, events, opportunities, plans
@@ -73,11 +74,6 @@ def _naive_utc(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return value
-
-
-def _name_key(name: str) -> str:
-    """Case- and space-insensitive form of a name, for search and matching."""
-    return " ".join(name.split()).casefold()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -250,7 +246,7 @@ class Store:
 
     def find_accounts(self, text: str, limit: int = 20) -> list[Account]:
         """Accounts whose name contains `text` (any case), or whose Id is `text`."""
-        needle = _name_key(text or "")
+        needle = name_key(text or "")
         if not needle:
             return []
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
@@ -349,7 +345,7 @@ class Store:
                     raise ValueError(f"account {acc.id}: unknown parent account {acc.parent_id}")
             # Accounts first without parents, so that parents may come in any order.
             for acc in batch.accounts:
-                values = acc.model_dump() | {"name_key": _name_key(acc.name), "parent_id": None}
+                values = acc.model_dump() | {"name_key": name_key(acc.name), "parent_id": None}
                 self._upsert(
                     conn,
                     accounts,

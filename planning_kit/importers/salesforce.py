@@ -47,6 +47,7 @@ from planning_kit.model import (
     InvalidSalesforceId,
     Opportunity,
     UpsertResult,
+    name_key,
     salesforce_id_18,
 )
 
@@ -603,11 +604,6 @@ def _optional(model: type, field_name: str) -> bool:
     """Whether a model field may be empty (its default is None)."""
     info = model.model_fields[field_name]
     return not info.is_required() and info.default is None
-
-
-def name_key(name: str) -> str:
-    """How account names are matched: case-insensitive, whitespace collapsed (as the store)."""
-    return " ".join(name.split()).casefold()
 
 
 def local_id(*parts: str | None) -> str:
