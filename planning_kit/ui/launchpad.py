@@ -14,7 +14,7 @@ import ipywidgets as w
 from ..model import Account, AccountFacts, InvalidSalesforceId, Plan, salesforce_id_18
 from ..plan_types import TILE_IDS, TILE_TITLES, PlanTypeRegistry, load_plan_types
 from ..scoring import plan_score
-from ..store import Store
+from ..store import PlanConflict, Store
 from ._base import (
     COLOURS,
     PlanContext,
@@ -137,15 +137,24 @@ class LaunchpadModel:
         self.registry.get(type_id)
         if type_id == self.context.plan.plan_type:
             return self.context.plan
-        plan = self.store.change_plan_type(self.context.plan.id, self.context.plan.version, type_id)
-        self.context.replace(plan)
+        plan = self._write(self.store.change_plan_type, type_id)
         if self.tile and not self.context.plan_type.tile_enabled(self.tile):
             self.tile = None
         return plan
 
     def rename_plan(self, name: str) -> Plan:
         """Rename the open plan."""
-        plan = self.store.update_plan(self.context.plan.id, self.context.plan.version, name=name)
+        if self.context is None:
+            raise ValueError("Open a plan first.")
+        return self._write(self.store.update_plan, name=name)
+
+    def _write(self, method: Any, *args: Any, **kwargs: Any) -> Plan:
+        """Write to the open plan with the version it was read at; reload it on a conflict."""
+        try:
+            plan = method(self.context.plan.id, self.context.plan.version, *args, **kwargs)
+        except PlanConflict:
+            self.context.reload()
+            raise
         self.context.replace(plan)
         return plan
 
@@ -333,6 +342,10 @@ class Launchpad:
         )
         self._plan_header = w.HTML()
         self._plan_header.add_class("pk-launchpad-plan")
+        self._plan_name = w.Text(
+            description="Plan name", continuous_update=False, layout=w.Layout(width="480px")
+        )
+        self._plan_name.add_class("pk-launchpad-plan-name")
         self._plan_type = w.Dropdown(
             description="Plan type", options=[], layout=w.Layout(width="340px")
         )
@@ -367,7 +380,9 @@ class Launchpad:
         self._back.add_class("pk-launchpad-back")
         self._tile_box = w.VBox([])
 
-        self._plan_box = w.VBox([w.HBox([self._plan_header, self._plan_type]), self._tiles])
+        self._plan_box = w.VBox(
+            [self._plan_header, w.HBox([self._plan_name, self._plan_type]), self._tiles]
+        )
         self._home = w.VBox(
             [
                 w.HTML("<h2 style='margin:4px 0'>Account planning</h2>"),
@@ -396,6 +411,7 @@ class Launchpad:
         self._create.on_click(self._on_create)
         self._cancel.on_click(lambda _b: self._toggle_form(False))
         self._plan_type.observe(self._on_change_type, names="value")
+        self._plan_name.observe(self._on_rename, names="value")
         self._back.on_click(self._on_back)
         self._upload.observe(self._on_upload, names="value")
 
@@ -434,7 +450,13 @@ class Launchpad:
         if m.plan:
             self._plan_header.value = (
                 f"<h3 style='margin:6px 12px 6px 0' class='pk-plan-name'>{esc(m.plan.name)}</h3>"
+                f"<div style='color:#666;font-size:12px'>Plan {m.plan.id} · {esc(m.plan.status)}"
+                f" · owner {esc(m.plan.owner or '—')} · version {m.plan.version}"
+                f" · link <code>{esc(m.link())}</code></div>"
             )
+            self._plan_name.unobserve(self._on_rename, names="value")
+            self._plan_name.value = m.plan.name
+            self._plan_name.observe(self._on_rename, names="value")
             self._plan_type.unobserve(self._on_change_type, names="value")
             self._plan_type.options = [(t.title, t.id) for t in m.registry.types.values()]
             self._plan_type.value = m.plan.plan_type
@@ -558,6 +580,15 @@ class Launchpad:
             plan = self.model.change_type(change["new"])
             self.status.show(f"Plan type is now {self._type_title(plan.plan_type)}.", "ok")
             self.refresh()
+
+    @guarded()
+    def _on_rename(self, change: dict) -> None:
+        if self.model.plan and change["new"].strip() != self.model.plan.name:
+            try:
+                plan = self.model.rename_plan(change["new"])
+            finally:
+                self.refresh()
+            self.status.show(f"Renamed the plan to {plan.name}.", "ok")
 
     @guarded()
     def _on_tile(self, tile: str) -> None:

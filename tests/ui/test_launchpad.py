@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from datetime import UTC, date, datetime
 
 import ipywidgets as w
@@ -12,6 +13,8 @@ import pytest
 
 from planning_kit import settings
 from planning_kit.model import salesforce_id_18
+from planning_kit.plan_types import load_plan_types
+from planning_kit.store import Store
 from planning_kit.ui.launchpad import Launchpad
 
 UNITED_OIL = "001bm00001ZL8UEAA1"
@@ -537,3 +540,53 @@ def test_upload_with_one_bad_file_imports_nothing(lp, sample_store):
     lp._upload.value = good + bad
     assert sample_store.count_accounts() == before
     assert "notes.txt is not a CSV file" in lp._report.value
+
+
+def test_rename_the_open_plan(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    lp._plan_name.value = "  UOG – refinery expansion  "
+    [plan] = sample_store.list_plans(UNITED_OIL)
+    assert plan.name == "UOG – refinery expansion"
+    assert plan.version == 2
+    assert lp.status.kind == "ok"
+    [event] = [e for e in sample_store.events(plan_id=plan.id) if e.field == "name"]
+    assert event.new_value == "UOG – refinery expansion" and event.who == "tester"
+
+
+def test_rename_to_nothing_is_refused_and_the_name_comes_back(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    before = lp.model.plan.name
+    lp._plan_name.value = "   "
+    assert lp.status.kind == "error" and "needs a name" in lp.status.text
+    assert sample_store.list_plans(UNITED_OIL)[0].name == before
+    assert lp._plan_name.value == before
+
+
+def test_rename_after_someone_else_changed_the_plan_is_a_conflict(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    plan = lp.model.plan
+    other = Store(sample_store.url)
+    other.update_plan(plan.id, plan.version, name="Renamed elsewhere")
+    lp._plan_name.value = "My name"
+    assert lp.status.kind == "error" and "changed elsewhere" in lp.status.text
+    assert sample_store.get_plan(plan.id).name == "Renamed elsewhere"
+    # The launchpad reloaded the plan: the next rename works.
+    assert lp._plan_name.value == "Renamed elsewhere"
+    lp._plan_name.value = "My name"
+    assert sample_store.get_plan(plan.id).name == "My name"
+    other.close()
+
+
+def test_invalid_plan_type_file_is_skipped_and_named(sample_store, tmp_path):
+    folder = tmp_path / "plan_types"
+    shutil.copytree(settings.plan_types_dir(), folder)
+    text = (folder / "acquisition.yaml").read_text()
+    (folder / "acquisition.yaml").write_text(text.replace("title:", "titel:", 1))
+    lp = Launchpad(sample_store, load_plan_types(folder))
+    assert set(lp.model.registry.types) == {"expansion", "customer_success"}
+    assert lp.status.kind == "warning"
+    assert "acquisition.yaml" in lp.status.text and "titel" in lp.status.text
+    assert [value for _label, value in lp._new_type.options] == ["expansion", "customer_success"]
