@@ -1,4 +1,8 @@
-"""Shared fixtures: an isolated environment, and stores on SQLite and (in CI) PostgreSQL."""
+"""Shared fixtures: stores on SQLite and (in CI) PostgreSQL.
+
+The session's environment (a temporary database of the sample data, PLANNING_KIT_USER=tester,
+Jupyter's folders) is set by the project's root conftest.py, before any notebook kernel starts.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +24,6 @@ POSTGRES_URL_VAR = "PLANNING_KIT_TEST_POSTGRES_URL"
 BACKENDS = [pytest.param("sqlite", id="sqlite")]
 if os.environ.get(POSTGRES_URL_VAR, "").strip() or os.environ.get("CI"):
     BACKENDS.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
-
-
-@pytest.fixture(autouse=True, scope="session")
-def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test touches the user's database; every change is made by 'tester'."""
-    folder = tmp_path_factory.mktemp("planning-kit-session")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PLANNING_KIT_DATABASE_URL", f"sqlite:///{folder / 'planning.sqlite'}")
-        mp.setenv("PLANNING_KIT_USER", "tester")
-        yield
 
 
 def _postgres_admin_url() -> str:

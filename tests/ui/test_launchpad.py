@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import ipywidgets as w
@@ -590,3 +593,19 @@ def test_invalid_plan_type_file_is_skipped_and_named(sample_store, tmp_path):
     assert lp.status.kind == "warning"
     assert "acquisition.yaml" in lp.status.text and "titel" in lp.status.text
     assert [value for _label, value in lp._new_type.options] == ["expansion", "customer_success"]
+
+
+def test_query_string_is_read_without_loading_the_jupyter_server():
+    """A page's kernel must not import voila (it pulls in the whole Jupyter server: ~2.7 s)."""
+    code = (
+        "import sys; from planning_kit.ui.launchpad import Launchpad; "
+        "from planning_kit.ui._base import page_query_string; "
+        "print(page_query_string()); print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('voila', 'jupyter_server', 'pandas')))"
+    )
+    env = {**os.environ, "QUERY_STRING": "account=001bm00001ZL8UA&plan=3"}
+    env.pop("VOILA_PREHEAT", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["account=001bm00001ZL8UA&plan=3", "[]"]
