@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= dev
+EXTRAS ?= dev,postgres
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
@@ -22,9 +22,17 @@ run: $(STAMP)
 	$(VENV)/bin/planning-kit setup
 	exec $(VENV)/bin/planning-kit serve --host $(HOST) --port $(PORT)
 
+# Under CI (CI set, no PLANNING_KIT_TEST_POSTGRES_URL) the store tests also need PostgreSQL:
+# .ci/with-postgres runs pytest beside a throwaway server.
 test: $(STAMP) chromium
 	rm -rf $(TEST_HOME) && mkdir -p $(TEST_HOME)
-	$(TEST_ENV) $(PY) -m pytest --nbval-lax $(PYTEST_ARGS)
+	@if [ -n "$$CI" ] && [ -z "$$PLANNING_KIT_TEST_POSTGRES_URL" ]; then \
+		echo "$(TEST_ENV) .ci/with-postgres $(PY) -m pytest --nbval-lax $(PYTEST_ARGS)"; \
+		$(TEST_ENV) .ci/with-postgres $(PY) -m pytest --nbval-lax $(PYTEST_ARGS); \
+	else \
+		echo "$(TEST_ENV) $(PY) -m pytest --nbval-lax $(PYTEST_ARGS)"; \
+		$(TEST_ENV) $(PY) -m pytest --nbval-lax $(PYTEST_ARGS); \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
