@@ -247,6 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="loads per page (default 5)")
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=8.0,
+        help="seconds between loads, so that each server refills its preheated kernel "
+        "(as between real visitors) and no load competes with the last one's refill (default 8)",
+    )
+    parser.add_argument(
         "--launchpad",
         type=Path,
         default=ROOT / "notebooks" / "Launchpad.ipynb",
@@ -296,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
                     for run in range(args.runs):
                         order = (launchpad, bare) if run % 2 == 0 else (bare, launchpad)
                         for page in order:
+                            time.sleep(args.pause)
                             page.samples.append(load_once(browser, page, page.selector))
                 finally:
                     browser.close()

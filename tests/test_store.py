@@ -434,3 +434,10 @@ def test_events_are_newest_first_and_filter_by_plan(store: Store) -> None:
     assert [e.field for e in store.events(plan_id=second.id)] == ["name", "created"]
     assert {e.plan_id for e in store.events(plan_id=second.id)} == {second.id}
     assert len(store.events(limit=2)) == 2
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://<here>", "postgresql+nodriver://u:secret@h/db"])
+def test_unusable_database_url_is_a_clear_store_error(url):
+    with pytest.raises(StoreError, match="cannot be used") as caught:
+        Store(url)
+    assert "secret" not in str(caught.value)

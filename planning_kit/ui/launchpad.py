@@ -652,9 +652,4 @@ class ComingSoonTile:
         """Nothing changes on a placeholder."""
 
 
-def launchpad() -> w.Widget:
-    """The launchpad widget for the page (reads the deep link and the settings)."""
-    return Launchpad.from_environment().widget
-
-
-__all__ = ["Launchpad", "LaunchpadModel", "TileState", "launchpad"]
+__all__ = ["Launchpad", "LaunchpadModel", "TileState"]
