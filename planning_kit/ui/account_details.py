@@ -17,6 +17,8 @@ from ..scoring import AreaScore, answer_problem, plan_score, section_scores
 from ..store import PlanConflict
 from ._base import PlanContext, StatusLine, badge, esc, guarded, when
 
+UNSEEN = object()  # save() was not told which answer the user saw
+
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -55,8 +57,19 @@ class AccountDetailsModel:
         asked = {q.id for q in self.plan_type.questions()}
         return [a for qid, a in self.answers().items() if qid not in asked]
 
-    def save(self, question_id: str, option_id: str | None, notes: str) -> SaveResult:
-        """Save an answer if the question's rules allow it; say why not otherwise."""
+    def save(
+        self,
+        question_id: str,
+        option_id: str | None,
+        notes: str,
+        seen: Answer | None | object = UNSEEN,
+    ) -> SaveResult:
+        """Save an answer if the question's rules allow it; say why not otherwise.
+
+        `seen` is the answer the user was looking at. If someone else has changed this
+        question since, nothing is saved (AnswerChanged). A conflict on the plan's version
+        caused by changes to other questions is retried once on the fresh version.
+        """
         question = self.plan_type.question(question_id)
         if question is None:
             raise ValueError(
@@ -66,18 +79,53 @@ class AccountDetailsModel:
         if problem:
             return SaveResult(False, problem)
         stored = self.answers().get(question_id)
+        if seen is not UNSEEN and not _same(stored, seen):
+            raise AnswerChanged(question, stored, notes)
         if stored and stored.option_id == option_id and stored.notes == (notes or ""):
             return SaveResult(True, "")
-        plan = self.context.plan
-        try:
-            new_plan, _answer = self.context.store.set_answer(
-                plan.id, plan.version, question_id, option_id, notes or ""
-            )
-        except PlanConflict:
-            self.context.reload()
-            raise
+        for attempt in (1, 2):
+            plan = self.context.plan
+            try:
+                new_plan, _answer = self.context.store.set_answer(
+                    plan.id, plan.version, question_id, option_id, notes or ""
+                )
+                break
+            except PlanConflict:
+                self.context.reload()
+                latest = self.answers().get(question_id)
+                if not _same(latest, stored):
+                    raise AnswerChanged(question, latest, notes) from None
+                if attempt == 2:
+                    raise
         self.context.replace(new_plan)
         return SaveResult(True, "Saved.")
+
+
+def _same(a: Answer | None, b: Answer | None) -> bool:
+    """Whether two stored answers are the same version of an answer."""
+
+    def key(x: Answer | None) -> tuple | None:
+        return None if x is None else (x.option_id, x.notes, x.answered_by, x.answered_at)
+
+    return key(a) == key(b)
+
+
+class AnswerChanged(PlanConflict):
+    """Someone else changed this question's answer since it was shown: nothing was saved."""
+
+    def __init__(self, question: Question, latest: Answer | None, your_notes: str) -> None:
+        self.latest = latest
+        if latest is None:
+            now = "it was cleared"
+        else:
+            option = question.option(latest.option_id) if latest.option_id else None
+            label = option.label if option else "no option"
+            now = f"{latest.answered_by} answered '{label}' at {when(latest.answered_at)}"
+        kept = f" Your notes, not saved: “{your_notes.strip()}”." if your_notes.strip() else ""
+        super().__init__(
+            f"Not saved: this answer was changed elsewhere ({now}); it is shown now.{kept} "
+            "Choose again to replace it."
+        )
 
 
 class _QuestionView:
@@ -121,6 +169,7 @@ class _QuestionView:
         self.options.observe(self._changed, names="value")
         self.notes.observe(self._changed, names="value")
         self.loading = False
+        self.shown: Answer | None = None
 
     def _changed(self, _change: dict) -> None:
         if not self.loading:
@@ -128,6 +177,7 @@ class _QuestionView:
 
     def show(self, answer: Answer | None) -> None:
         """Put a stored answer on screen without saving it again."""
+        self.shown = answer
         self.loading = True
         try:
             self.options.value = answer.option_id if answer else None
@@ -216,7 +266,14 @@ class AccountDetailsTile:
     @guarded()
     def _on_answer(self, view: _QuestionView) -> None:
         try:
-            result = self.model.save(view.question.id, view.options.value, view.notes.value)
+            result = self.model.save(
+                view.question.id, view.options.value, view.notes.value, seen=view.shown
+            )
+        except AnswerChanged as exc:
+            view.show(exc.latest)
+            view.say(str(exc), "error")
+            self._show_scores()
+            return
         except PlanConflict as exc:
             self.refresh()
             view.say("Not saved: the plan changed elsewhere; reloaded.", "error")

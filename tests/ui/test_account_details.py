@@ -215,9 +215,7 @@ def test_stale_version_shows_a_conflict_and_overwrites_nothing(lp, tile, sample_
         "Alice was here",
         "alice",
     )
-    assert tile.status.kind == "error"
-    assert "changed elsewhere" in tile.status.text
-    assert "Not saved" in view.message.value
+    assert "Not saved: this answer was changed elsewhere (alice answered" in view.message.value
     assert view.options.value == option(question, "negative")  # reloaded: Alice's answer shows
     assert "Last answered by alice" in view.meta.value
 
@@ -275,3 +273,44 @@ def test_hostile_notes_are_escaped(lp, tile, registry):
         tile.status.widget.value,
     ):
         assert "<script>" not in html
+
+
+def test_someone_answering_another_question_does_not_block_my_answer(
+    lp, tile, sample_store, registry
+):
+    """Teammates answer different questions at once: the stale version is retried, not lost."""
+    plan_type = registry.get("acquisition")
+    first, second = [q for q in plan_type.questions() if q.notes_required == "never"][:2]
+    plan = lp.model.plan
+    other = Store(sample_store.url)
+    other.set_answer(plan.id, plan.version, first.id, option(first, "negative"), "", who="alice")
+    other.close()
+
+    tile._views[second.id].options.value = option(second, "positive")
+
+    answers = sample_store.answers(plan.id)
+    assert (answers[first.id].option_id, answers[first.id].answered_by) == (
+        option(first, "negative"),
+        "alice",
+    )
+    assert (answers[second.id].option_id, answers[second.id].answered_by) == (
+        option(second, "positive"),
+        "tester",
+    )
+    assert "Saved" in tile._views[second.id].message.value
+    assert sample_store.get_plan(plan.id).version == plan.version + 2
+
+
+def test_my_typed_notes_survive_a_conflict_on_the_same_question(lp, tile, sample_store, registry):
+    plan_type = registry.get("acquisition")
+    question = never_notes_question(plan_type)
+    plan = lp.model.plan
+    other = Store(sample_store.url)
+    other.set_answer(plan.id, plan.version, question.id, option(question, "neutral"), "", who="bo")
+    other.close()
+    view = tile._views[question.id]
+
+    view.notes.value = "Their CFO owns the budget"
+
+    assert "Their CFO owns the budget" in view.message.value
+    assert sample_store.answers(plan.id)[question.id].notes == ""
