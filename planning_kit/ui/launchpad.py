@@ -577,9 +577,11 @@ class Launchpad:
     @guarded()
     def _on_change_type(self, change: dict) -> None:
         if change["new"] and self.model.plan and change["new"] != self.model.plan.plan_type:
-            plan = self.model.change_type(change["new"])
+            try:
+                plan = self.model.change_type(change["new"])
+            finally:
+                self.refresh()  # on a conflict too: show the plan as it now is
             self.status.show(f"Plan type is now {self._type_title(plan.plan_type)}.", "ok")
-            self.refresh()
 
     @guarded()
     def _on_rename(self, change: dict) -> None:

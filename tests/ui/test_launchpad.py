@@ -609,3 +609,20 @@ def test_query_string_is_read_without_loading_the_jupyter_server():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out == ["account=001bm00001ZL8UA&plan=3", "[]"]
+
+
+def test_type_change_conflict_shows_the_plan_as_it_now_is(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    plan = lp.model.plan
+    other = Store(sample_store.url)
+    other.change_plan_type(plan.id, plan.version, "customer_success")
+    other.close()
+
+    lp._plan_type.value = "acquisition"
+
+    assert lp.status.kind == "error" and "changed elsewhere" in lp.status.text
+    assert sample_store.get_plan(plan.id).plan_type == "customer_success"
+    assert lp._plan_type.value == "customer_success"  # not the refused choice
+    assert lp._tile_buttons["potentials"].disabled
+    assert f"version {plan.version + 1}" in lp._plan_header.value
