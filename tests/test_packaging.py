@@ -112,3 +112,14 @@ def test_voila_pages_load_only_the_extensions_they_use() -> None:
         f"deny these in voila.json: {sorted(loaded - PAGE_EXTENSIONS)}"
     )
     assert denied.isdisjoint(PAGE_EXTENSIONS)
+
+
+def test_preheated_kernels_may_wait_for_a_visitor_without_timing_out():
+    """A preheated kernel waits in get_query_string() until someone opens the page.
+
+    With an execution timeout, a kernel left waiting longer than that aborted the notebook,
+    and the next visitor saw 'Cell execution timed out' instead of the launchpad.
+    """
+    config = json.loads((ROOT / "voila.json").read_text())
+    if config["VoilaConfiguration"].get("preheat_kernel"):
+        assert config.get("VoilaExecutor", {}).get("timeout", None) in (None, -1)
