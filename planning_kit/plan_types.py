@@ -396,6 +396,17 @@ class _TextLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict = {}
 
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Refuse aliases: plan types need none, and nested ones expand exponentially."""
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed; write the values out",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
 
 _TextLoader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]

@@ -1,6 +1,8 @@
 """Plan types and the solution catalogue: shipped files, rules, safe loading, JSON Schema."""
 
 import json
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -372,3 +374,18 @@ def test_main_check_prints_count_when_valid(capsys):
 def test_main_check_prints_problems_and_fails(capsys):
     assert main_check([str(EXAMPLES / "unknown_tile")]) == 1
     assert capsys.readouterr().out.startswith("site_visit.yaml: tiles.forecast: unknown tile")
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    """Nested aliases expand exponentially: they are refused, not walked."""
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 12)]
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n")
+    shutil.copy(SHIPPED / "solutions.yaml", tmp_path / "solutions.yaml")
+    started = time.monotonic()
+    problems = [str(p) for p in check(tmp_path)]
+    assert time.monotonic() - started < 2
+    assert problems == [
+        "bomb.yaml: line 2, column 10: invalid YAML: aliases (*name) are not allowed; "
+        "write the values out"
+    ]
