@@ -25,20 +25,43 @@ class InvalidSalesforceId(ValueError):
 
 
 def salesforce_id_18(value: str) -> str:
-    """Normalise a 15- or 18-character Salesforce Id to its 18-character form."""
+    """Normalise a 15- or 18-character Salesforce Id to its 18-character form.
+
+    An 18-character Id is case-insensitive: its last three characters record the case of the
+    first fifteen, so an Id that was lower-cased on the way (a URL, a spreadsheet) comes back.
+    """
     text = (value or "").strip()
     if not _ID_RE.match(text):
         raise InvalidSalesforceId(
             f"{text[:40]!r} is not a Salesforce Id (15 or 18 letters and digits)"
         )
-    base = text[:15]
+    base = _restore_case(text) if len(text) == 18 else text
+    suffix = _suffix(base)
+    if len(text) == 18 and text[15:].upper() != suffix:
+        expected = _suffix(text[:15])
+        raise InvalidSalesforceId(f"{text!r} has a wrong checksum (expected ...{expected})")
+    return base + suffix
+
+
+def _suffix(base: str) -> str:
+    """The three checksum characters that record the case of a 15-character Id."""
     suffix = ""
     for start in (0, 5, 10):
         bits = sum(1 << i for i, ch in enumerate(base[start : start + 5]) if ch.isupper())
         suffix += _ID_SUFFIX_CHARS[bits]
-    if len(text) == 18 and text[15:].upper() != suffix:
-        raise InvalidSalesforceId(f"{text!r} has a wrong checksum (expected ...{suffix})")
-    return base + suffix
+    return suffix
+
+
+def _restore_case(text: str) -> str:
+    """The first 15 characters of an 18-character Id in the case its suffix records."""
+    chars = []
+    for chunk, code in enumerate(text[15:].upper()):
+        bits = _ID_SUFFIX_CHARS.find(code)
+        if bits < 0:
+            return text[:15]
+        for i, ch in enumerate(text[chunk * 5 : chunk * 5 + 5]):
+            chars.append(ch.upper() if bits >> i & 1 else ch.lower())
+    return "".join(chars)
 
 
 class Record(BaseModel):

@@ -66,12 +66,15 @@ class LaunchpadModel:
             raise ValueError("No account Id was given.")
         try:
             key = salesforce_id_18(raw)
-        except InvalidSalesforceId:
+        except InvalidSalesforceId as exc:
             key = raw
             if not raw.startswith("local-"):
-                raise ValueError(
-                    f"'{raw[:60]}' is not an account Id: use the 15- or 18-character Salesforce Id."
-                ) from None
+                why = (
+                    "wrong checksum: check the last three characters"
+                    if "checksum" in str(exc)
+                    else "use the 15- or 18-character Salesforce Id"
+                )
+                raise ValueError(f"'{raw[:60]}' is not an account Id ({why}).") from None
         facts = self.store.account_facts(key)
         if facts is None:
             raise ValueError(f"No account with Id '{raw[:60]}' in this workbook.")

@@ -369,7 +369,7 @@ def bad_links(sample_store) -> dict[str, tuple[str, str]]:
             "No account with Id '001bm00001ZZZZZAA5'",
         ),
         "malformed id": ("?account=12345", "'12345' is not an account Id"),
-        "bad checksum": (f"?account={UNITED_OIL[:15]}AAA", "is not an account Id"),
+        "bad checksum": (f"?account={UNITED_OIL[:15]}AA9", "is not an account Id (wrong checksum"),
         "blank account": ("?account=", "No account Id was given."),
         "non-numeric plan": (f"?account={UNITED_OIL}&plan=abc", "'abc' is not a plan number."),
         "plan of another account": (
@@ -626,3 +626,9 @@ def test_type_change_conflict_shows_the_plan_as_it_now_is(united_oil, sample_sto
     assert lp._plan_type.value == "customer_success"  # not the refused choice
     assert lp._tile_buttons["potentials"].disabled
     assert f"version {plan.version + 1}" in lp._plan_header.value
+
+
+def test_link_with_a_lower_cased_18_character_id_opens_the_account(sample_store, registry):
+    lp = Launchpad(sample_store, registry, query=f"?account={UNITED_OIL.lower()}")
+    assert lp.status.kind != "error", lp.status.text
+    assert lp.model.account.id == UNITED_OIL
