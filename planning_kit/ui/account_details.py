@@ -248,7 +248,8 @@ class AccountDetailsTile:
         )
         self._summary.value = (
             f"<h3 style='margin:4px 0'>Account Details · {esc(self.model.plan_type.title)}</h3>"
-            f"<div>{badge(overall.colour, overall.colour)} {esc(overall.label)} "
+            f"<div>{badge(overall.colour, overall.colour)} "
+            f"{overall.answered} of {overall.total} answered "
             f"({overall.percent}%){esc(kept)}</div>"
             "<div style='color:#666;font-size:11px'>Red: a third or more of the questions answered "
             "negatively. Green: two thirds or more answered positively. Amber: in between. "

@@ -278,7 +278,8 @@ def facts_html(facts: AccountFacts) -> str:
     )
     return (
         f'<div class="pk-account-facts"><h3 style="margin:4px 0">{esc(a.name)}</h3>'
-        f'<div style="color:#666">{esc(a.type or "")} {esc(place)} · Id {esc(a.id)}</div>'
+        f'<div style="color:#666">{esc(" · ".join(p for p in (a.type, place) if p))}'
+        f" · Id {esc(a.id)}</div>"
         f'<div style="display:grid;grid-template-columns:repeat(4,minmax(120px,1fr));gap:6px;'
         f'margin-top:6px">{cells}</div></div>'
     )
@@ -624,13 +625,19 @@ class Launchpad:
             self._upload.unobserve(self._on_upload, names="value")
             self._upload.value = ()
             self._upload.observe(self._on_upload, names="value")
-        kind = "ok" if report.exit_code == 0 else "error"
         self._report.value = (
             "<pre class='pk-import-lines'>" + esc("\n".join(report.lines())) + "</pre>"
         )
-        self.status.show(
-            "Import finished." if kind == "ok" else "Import had problems: see the report.", kind
-        )
+        if report.exit_code != 0:
+            self.status.show("Import had problems: nothing was imported; see the report.", "error")
+        elif report.rejected:
+            self.status.show(
+                f"Import finished, but {len(report.rejected)} row(s) were rejected: "
+                "see the report.",
+                "warning",
+            )
+        else:
+            self.status.show("Import finished.", "ok")
         self.refresh()
 
 

@@ -632,3 +632,11 @@ def test_link_with_a_lower_cased_18_character_id_opens_the_account(sample_store,
     lp = Launchpad(sample_store, registry, query=f"?account={UNITED_OIL.lower()}")
     assert lp.status.kind != "error", lp.status.text
     assert lp.model.account.id == UNITED_OIL
+
+
+def test_upload_with_rejected_rows_warns_instead_of_claiming_success(lp, sample_store):
+    contacts = "Id,AccountId,LastName\n003bm00000zzzzzAAA,001bm00009ZZZZZAA5,Nobody\n"
+    lp._upload.value = upload_value("Contact.csv", contacts.encode())
+    assert lp.status.kind == "warning"
+    assert "1 row(s) were rejected" in lp.status.text
+    assert "AccountId" in lp._report.value
