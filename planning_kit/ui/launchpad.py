@@ -394,7 +394,10 @@ class Launchpad:
                 w.HBox([self._plans, self._open_plan, self._start]),
                 self._new_form,
                 self._plan_box,
-                w.HTML("<hr><b>Import a Salesforce export</b> (Account, Contact, Opportunity CSV)"),
+                w.HTML(
+                    "<hr><b>Import a Salesforce export</b> (Account, Contact or Opportunity CSV, "
+                    "or an Accounts with Contacts report; up to 20 MB each)"
+                ),
                 w.HBox([self._upload, self._progress]),
                 self._report,
             ]
