@@ -447,6 +447,8 @@ class Launchpad:
         self._plans.options = [
             (f"{p.name} ({self._type_title(p.plan_type)}, {p.status})", p.id) for p in plans
         ] or [("No plans yet: start one" if m.account else "Find an account first", None)]
+        if not plans:
+            self._plans.index = 0  # show the placeholder (a None value would show a blank)
         if m.plan:
             self._plans.value = m.plan.id
         elif plans and self._plans.value is None:

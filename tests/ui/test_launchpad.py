@@ -640,3 +640,9 @@ def test_upload_with_rejected_rows_warns_instead_of_claiming_success(lp, sample_
     assert lp.status.kind == "warning"
     assert "1 row(s) were rejected" in lp.status.text
     assert "AccountId" in lp._report.value
+
+
+def test_plans_drop_down_says_there_are_no_plans_yet(united_oil):
+    assert united_oil._plans.index == 0
+    assert united_oil._plans.label == "No plans yet: start one"
+    assert united_oil._plans.disabled
