@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Literal
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PlanStatus = Literal["draft", "active", "archived"]
 PLAN_STATUSES: tuple[str, ...] = ("draft", "active", "archived")
+PotentialStatus = Literal["whitespace", "potential", "current", "won", "blocked"]
+POTENTIAL_STATUSES: tuple[str, ...] = ("whitespace", "potential", "current", "won", "blocked")
 
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ID_RE = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
@@ -68,6 +77,35 @@ class Record(BaseModel):
     """Base of every domain record: strict about unknown fields."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+R = TypeVar("R", bound=Record)
+
+
+class InvalidRecord(ValueError):
+    """A record that breaks a rule; the message names the field and says what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field.replace('_', ' ')}: {message}" if field else message)
+
+
+def make_record(model: type[R], **values: Any) -> R:
+    """Build a record, turning pydantic's first error into a plain-words InvalidRecord."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        ctx = error.get("ctx") or {}
+        message = {
+            "greater_than_equal": f"must be at least {ctx.get('ge')}",
+            "string_too_short": "must not be empty",
+            "float_parsing": f"'{str(error.get('input'))[:40]}' is not a number",
+            "date_from_datetime_parsing": f"'{str(error.get('input'))[:40]}' is not a date "
+            "(use YYYY-MM-DD)",
+        }.get(error["type"], str(error["msg"]).removeprefix("Value error, "))
+        raise InvalidRecord(field, message) from None
 
 
 class Account(Record):
@@ -130,7 +168,10 @@ class Opportunity(Record):
     lead_source: str | None = Field(None, description="Lead source")
     next_step: str | None = Field(None, description="Next step")
     created_date: datetime | None = Field(None, description="When it was created in Salesforce")
-    source: str = Field("typed", description="Where it came from: salesforce or typed")
+    source: str = Field("typed", description="Where it came from: salesforce, plan or typed")
+    plan_id: int | None = Field(
+        None, description="The plan that qualified it from a potential (not yet in Salesforce)"
+    )
 
 
 class Division(Record):
@@ -141,6 +182,7 @@ class Division(Record):
     name: str = Field(description="Division name")
     position: int = Field(0, description="Display order")
     source_account_id: str | None = Field(None, description="Child account it was taken from")
+    removed_at: datetime | None = Field(None, description="When it was removed (kept for undo)")
 
 
 class Plan(Record):
@@ -158,6 +200,105 @@ class Plan(Record):
     created_by: str | None = Field(None, description="Who started the plan")
     created_at: datetime = Field(description="When the plan was started")
     updated_at: datetime = Field(description="When the plan last changed")
+
+
+_QUARTER_RES = (
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])$", re.I),
+    re.compile(r"^Q(?P<q>[1-4])\s*-?\s*(?P<y>\d{4})$", re.I),
+)
+TIMING_FORMS = "a quarter such as 2027-Q1 or Q1 2027, or a close date such as 2027-03-31"
+
+
+def parse_timing(text: str | None) -> str | None:
+    """A timing as stored: '2027-Q1' for a quarter, '2027-03-31' for a close date, or None."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    for pattern in _QUARTER_RES:
+        found = pattern.match(value)
+        if found:
+            return f"{found['y']}-Q{found['q']}"
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"'{value[:40]}' is not a timing: use {TIMING_FORMS}") from None
+
+
+def timing_date(timing: str | None) -> date | None:
+    """The date a stored timing stands for: a quarter counts at its last day."""
+    if not timing:
+        return None
+    if "-Q" in timing:
+        year, quarter = int(timing[:4]), int(timing[-1])
+        if quarter == 4:
+            return date(year, 12, 31)
+        return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(timing)
+
+
+class Potential(Record):
+    """One cell of the white-space grid: a division (or the whole account) and a solution."""
+
+    id: int | None = Field(None, description="Store id")
+    plan_id: int = Field(description="The plan")
+    division_id: int | None = Field(None, description="The division; None for the whole account")
+    solution_id: str = Field(description="Catalogue solution id")
+    status: PotentialStatus = Field("whitespace", description="Status as the team set it")
+    amount: float | None = Field(None, ge=0, description="Planned amount in the plan's currency")
+    timing: str | None = Field(None, description="A quarter (2027-Q1) or a close date")
+    notes: str = Field("", description="Notes")
+    blocked_reason: str = Field("", description="Why the cell is blocked (required when blocked)")
+    opportunity_ids: list[str] = Field(default_factory=list, description="Linked opportunities")
+    updated_by: str | None = Field(None, description="Who last changed it")
+    updated_at: datetime | None = Field(None, description="When it last changed")
+
+    @field_validator("timing", mode="before")
+    @classmethod
+    def _timing(cls, value: str | None) -> str | None:
+        return parse_timing(value)
+
+    @model_validator(mode="after")
+    def _blocked_needs_reason(self) -> Potential:
+        if self.status == "blocked" and not self.blocked_reason.strip():
+            raise ValueError(
+                "a blocked cell needs a reason, such as 'competitor under contract until "
+                "2027-06' or 'not applicable'"
+            )
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing planned, noted or linked: the cell is plain white space."""
+        return (
+            self.status == "whitespace"
+            and self.amount is None
+            and not self.timing
+            and not self.notes.strip()
+            and not self.opportunity_ids
+        )
+
+
+class RevenueTarget(Record):
+    """A plan's revenue target for one period (periods of a plan never overlap)."""
+
+    id: int | None = Field(None, description="Store id")
+    plan_id: int = Field(description="The plan")
+    label: str = Field(min_length=1, description="Period label, e.g. FY27 Q1")
+    start_date: date = Field(description="First day of the period")
+    end_date: date = Field(description="Last day of the period")
+    amount: float = Field(ge=0, description="Target revenue in the plan's currency")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RevenueTarget:
+        if self.end_date < self.start_date:
+            raise ValueError(
+                f"the period ends ({self.end_date}) before it starts ({self.start_date})"
+            )
+        return self
+
+    def overlaps(self, other: RevenueTarget) -> bool:
+        """Whether the two periods share a day."""
+        return self.start_date <= other.end_date and other.start_date <= self.end_date
 
 
 class Answer(Record):

@@ -8,9 +8,10 @@ version raises `PlanConflict` and nothing is written.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -35,21 +37,37 @@ from .model import (
     AccountFacts,
     Answer,
     Contact,
+    Division,
     Event,
     ImportBatch,
     InvalidSalesforceId,
     Opportunity,
     Plan,
+    Potential,
+    RevenueTarget,
     UpsertResult,
+    make_record,
     name_key,
     salesforce_id_18,
 )
-from .tables import accounts, answers, contacts, events, opportunities, plans
+from .tables import (
+    accounts,
+    answers,
+    contacts,
+    divisions,
+    events,
+    opportunities,
+    plans,
+    potential_opportunities,
+    potentials,
+    revenue_targets,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a store compares it with the database without importing
 # Alembic (which costs a quarter of a second on every page); a test keeps it in step.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
+MAX_NAME_LENGTH = 200
 
 
 class StoreError(Exception):
@@ -657,6 +675,631 @@ class Store:
                         at=now,
                     )
         return plan, Answer(plan_id=plan_id, question_id=question_id, **values)
+
+    # -- divisions --------------------------------------------------------------------------
+
+    def divisions(self, account_id: str, *, include_removed: bool = False) -> list[Division]:
+        """The account's divisions in display order (removed ones only when asked)."""
+        key = self.resolve_account_id(account_id)
+        query = select(divisions).where(divisions.c.account_id == key)
+        if not include_removed:
+            query = query.where(divisions.c.removed_at.is_(None))
+        query = query.order_by(divisions.c.position, divisions.c.id)
+        with self.engine.connect() as conn:
+            return [Division(**r._mapping) for r in conn.execute(query)]
+
+    def get_division(self, division_id: int) -> Division:
+        """One division by id (removed ones too)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(divisions).where(divisions.c.id == division_id)).first()
+        if row is None:
+            raise StoreError(f"no division with id {division_id}")
+        return Division(**row._mapping)
+
+    def _check_division_name(
+        self, conn: Connection, account_id: str, name: str, skip_id: int | None = None
+    ) -> str:
+        name = " ".join((name or "").split())
+        if not name:
+            raise StoreError("a division needs a name")
+        if len(name) > MAX_NAME_LENGTH:
+            raise StoreError(f"a division name has at most {MAX_NAME_LENGTH} characters")
+        taken = conn.execute(
+            select(divisions.c.id, divisions.c.name).where(
+                (divisions.c.account_id == account_id) & divisions.c.removed_at.is_(None)
+            )
+        )
+        for row in taken:
+            if row.id != skip_id and name_key(row.name) == name_key(name):
+                raise StoreError(f"there is already a division named '{row.name}'")
+        return name
+
+    def add_division(
+        self,
+        account_id: str,
+        name: str,
+        *,
+        source_account_id: str | None = None,
+        who: str | None = None,
+    ) -> Division:
+        """Add a division at the end of the account's list."""
+        who = who or settings.current_user()
+        key = self.resolve_account_id(account_id)
+        with self._tx() as conn:
+            if conn.scalar(select(accounts.c.id).where(accounts.c.id == key)) is None:
+                raise StoreError(f"no account with Id {account_id!r}")
+            name = self._check_division_name(conn, key, name)
+            position = conn.scalar(
+                select(func.coalesce(func.max(divisions.c.position), 0)).where(
+                    divisions.c.account_id == key
+                )
+            )
+            division_id = conn.execute(
+                insert(divisions).values(
+                    account_id=key,
+                    name=name,
+                    position=(position or 0) + 1,
+                    source_account_id=source_account_id,
+                )
+            ).inserted_primary_key[0]
+            self._log(conn, who, "division", division_id, "created", None, name, account_id=key)
+        return self.get_division(division_id)
+
+    def rename_division(self, division_id: int, name: str, *, who: str | None = None) -> Division:
+        """Give a division a new name."""
+        who = who or settings.current_user()
+        old = self.get_division(division_id)
+        with self._tx() as conn:
+            name = self._check_division_name(conn, old.account_id, name, skip_id=division_id)
+            if name != old.name:
+                conn.execute(
+                    update(divisions).where(divisions.c.id == division_id).values(name=name)
+                )
+                self._log(
+                    conn,
+                    who,
+                    "division",
+                    division_id,
+                    "name",
+                    old.name,
+                    name,
+                    account_id=old.account_id,
+                )
+        return self.get_division(division_id)
+
+    def reorder_divisions(
+        self, account_id: str, division_ids: list[int], *, who: str | None = None
+    ) -> list[Division]:
+        """Put the account's divisions in the given order (ids not listed keep their place)."""
+        who = who or settings.current_user()
+        key = self.resolve_account_id(account_id)
+        current = self.divisions(key)
+        known = {d.id for d in current}
+        unknown = [i for i in division_ids if i not in known]
+        if unknown:
+            raise StoreError(f"division(s) {unknown} are not divisions of this account")
+        order = list(dict.fromkeys(division_ids)) + [
+            d.id for d in current if d.id not in division_ids
+        ]
+        with self._tx() as conn:
+            for position, division in enumerate(
+                sorted(current, key=lambda d: order.index(d.id)), start=1
+            ):
+                if division.position != position:
+                    conn.execute(
+                        update(divisions)
+                        .where(divisions.c.id == division.id)
+                        .values(position=position)
+                    )
+                    self._log(
+                        conn,
+                        who,
+                        "division",
+                        division.id,
+                        "position",
+                        division.position,
+                        position,
+                        account_id=key,
+                    )
+        return self.divisions(key)
+
+    def remove_division(self, division_id: int, *, who: str | None = None) -> Division:
+        """Remove a division from the lists; its potentials are kept, so restoring undoes it."""
+        return self._set_removed(division_id, utcnow(), who)
+
+    def restore_division(self, division_id: int, *, who: str | None = None) -> Division:
+        """Undo the removal of a division (its potentials come back with it)."""
+        division = self.get_division(division_id)
+        with self._tx() as conn:
+            self._check_division_name(conn, division.account_id, division.name, division_id)
+        return self._set_removed(division_id, None, who)
+
+    def _set_removed(self, division_id: int, at: datetime | None, who: str | None) -> Division:
+        who = who or settings.current_user()
+        old = self.get_division(division_id)
+        if (old.removed_at is None) == (at is None):
+            return old
+        with self._tx() as conn:
+            conn.execute(
+                update(divisions).where(divisions.c.id == division_id).values(removed_at=at)
+            )
+            self._log(
+                conn,
+                who,
+                "division",
+                division_id,
+                "removed",
+                None if at else old.name,
+                old.name if at else None,
+                account_id=old.account_id,
+            )
+        return self.get_division(division_id)
+
+    def divisions_from_children(self, account_id: str, *, who: str | None = None) -> list[Division]:
+        """Add a division for each child account (ParentId) that has none yet; returns new ones."""
+        facts = self.account_facts(account_id)
+        if facts is None:
+            raise StoreError(f"no account with Id {account_id!r}")
+        existing = self.divisions(account_id, include_removed=True)
+        taken_ids = {d.source_account_id for d in existing}
+        taken_names = {name_key(d.name) for d in existing if d.removed_at is None}
+        added = []
+        for child in facts.children:
+            if child.id in taken_ids or name_key(child.name) in taken_names:
+                continue
+            added.append(
+                self.add_division(account_id, child.name, source_account_id=child.id, who=who)
+            )
+        return added
+
+    # -- potentials -------------------------------------------------------------------------
+
+    def potentials(self, plan_id: int) -> list[Potential]:
+        """Every stored cell of the plan (hidden ones included), with linked opportunities."""
+        with self.engine.connect() as conn:
+            links: dict[int, list[str]] = {}
+            for row in conn.execute(
+                select(potential_opportunities)
+                .where(potential_opportunities.c.plan_id == plan_id)
+                .order_by(potential_opportunities.c.opportunity_id)
+            ):
+                links.setdefault(row.potential_id, []).append(row.opportunity_id)
+            rows = conn.execute(
+                select(potentials).where(potentials.c.plan_id == plan_id).order_by(potentials.c.id)
+            )
+            return [Potential(**r._mapping, opportunity_ids=links.get(r.id, [])) for r in rows]
+
+    @staticmethod
+    def _cell_where(plan_id: int, division_id: int | None, solution_id: str) -> Any:
+        division = (
+            potentials.c.division_id.is_(None)
+            if division_id is None
+            else potentials.c.division_id == division_id
+        )
+        return (
+            (potentials.c.plan_id == plan_id) & division & (potentials.c.solution_id == solution_id)
+        )
+
+    def _cell_row(
+        self, conn: Connection, plan_id: int, division_id: int | None, solution_id: str
+    ) -> Any:
+        return conn.execute(
+            select(potentials).where(self._cell_where(plan_id, division_id, solution_id))
+        ).first()
+
+    def _check_cell_division(self, conn: Connection, plan: Plan, division_id: int | None) -> None:
+        if division_id is None:
+            return
+        owner = conn.scalar(select(divisions.c.account_id).where(divisions.c.id == division_id))
+        if owner != plan.account_id:
+            raise StoreError(f"division {division_id} is not a division of this plan's account")
+
+    def set_potential(
+        self,
+        plan_id: int,
+        expected_version: int,
+        division_id: int | None,
+        solution_id: str,
+        *,
+        who: str | None = None,
+        **fields: Any,
+    ) -> tuple[Plan, Potential]:
+        """Save a cell's status, amount, timing, notes and blocked reason; raises the version."""
+        allowed = {"status", "amount", "timing", "notes", "blocked_reason"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"cannot set {', '.join(sorted(unknown))} of a potential")
+        who = who or settings.current_user()
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            self._check_cell_division(conn, plan, division_id)
+            row = self._cell_row(conn, plan_id, division_id, solution_id)
+            before = (
+                Potential(**row._mapping)
+                if row
+                else Potential(plan_id=plan_id, division_id=division_id, solution_id=solution_id)
+            )
+            after = make_record(
+                Potential, **(before.model_dump() | fields | {"updated_by": who, "updated_at": now})
+            )
+            values = after.model_dump(
+                include={"status", "amount", "timing", "notes", "blocked_reason"}
+            ) | {"updated_by": who, "updated_at": now}
+            if row is None:
+                cell_id = conn.execute(
+                    insert(potentials).values(
+                        plan_id=plan_id, division_id=division_id, solution_id=solution_id, **values
+                    )
+                ).inserted_primary_key[0]
+            else:
+                cell_id = row.id
+                conn.execute(update(potentials).where(potentials.c.id == cell_id).values(**values))
+            for field in ("status", "amount", "timing", "notes", "blocked_reason"):
+                old, new = getattr(before, field), getattr(after, field)
+                if (old or None) != (new or None):
+                    self._log(
+                        conn,
+                        who,
+                        "potential",
+                        _cell_name(division_id, solution_id),
+                        field,
+                        old,
+                        new,
+                        plan_id=plan_id,
+                        account_id=plan.account_id,
+                        at=now,
+                    )
+        return plan, self._potential(plan_id, division_id, solution_id)
+
+    def _potential(self, plan_id: int, division_id: int | None, solution_id: str) -> Potential:
+        with self.engine.connect() as conn:
+            row = self._cell_row(conn, plan_id, division_id, solution_id)
+            if row is None:
+                return Potential(plan_id=plan_id, division_id=division_id, solution_id=solution_id)
+            linked = list(
+                conn.scalars(
+                    select(potential_opportunities.c.opportunity_id)
+                    .where(potential_opportunities.c.potential_id == row.id)
+                    .order_by(potential_opportunities.c.opportunity_id)
+                )
+            )
+        return Potential(**row._mapping, opportunity_ids=linked)
+
+    def _ensure_cell(
+        self,
+        conn: Connection,
+        plan_id: int,
+        division_id: int | None,
+        solution_id: str,
+        who: str,
+        now: datetime,
+    ) -> Any:
+        row = self._cell_row(conn, plan_id, division_id, solution_id)
+        if row is not None:
+            return row
+        conn.execute(
+            insert(potentials).values(
+                plan_id=plan_id,
+                division_id=division_id,
+                solution_id=solution_id,
+                status="whitespace",
+                notes="",
+                blocked_reason="",
+                updated_by=who,
+                updated_at=now,
+            )
+        )
+        return self._cell_row(conn, plan_id, division_id, solution_id)
+
+    def link_opportunity(
+        self,
+        plan_id: int,
+        expected_version: int,
+        division_id: int | None,
+        solution_id: str,
+        opportunity_id: str,
+        *,
+        who: str | None = None,
+    ) -> tuple[Plan, Potential]:
+        """Link one of the account's opportunities to a cell (one cell per opportunity)."""
+        who = who or settings.current_user()
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            self._check_cell_division(conn, plan, division_id)
+            opp = conn.execute(
+                select(opportunities.c.account_id, opportunities.c.name).where(
+                    opportunities.c.id == opportunity_id
+                )
+            ).first()
+            if opp is None or opp.account_id != plan.account_id:
+                raise StoreError(
+                    f"opportunity {opportunity_id} is not an opportunity of this account"
+                )
+            taken = conn.execute(
+                select(potentials.c.division_id, potentials.c.solution_id)
+                .join(
+                    potential_opportunities,
+                    potential_opportunities.c.potential_id == potentials.c.id,
+                )
+                .where(
+                    (potential_opportunities.c.plan_id == plan_id)
+                    & (potential_opportunities.c.opportunity_id == opportunity_id)
+                )
+            ).first()
+            if taken is not None:
+                if (taken.division_id, taken.solution_id) == (division_id, solution_id):
+                    return plan, self._potential(plan_id, division_id, solution_id)
+                raise StoreError(
+                    f"'{opp.name}' is already linked to another cell of this plan "
+                    f"({_cell_name(taken.division_id, taken.solution_id)}); unlink it there first"
+                )
+            cell = self._ensure_cell(conn, plan_id, division_id, solution_id, who, now)
+            conn.execute(
+                insert(potential_opportunities).values(
+                    plan_id=plan_id, opportunity_id=opportunity_id, potential_id=cell.id
+                )
+            )
+            self._log(
+                conn,
+                who,
+                "potential",
+                _cell_name(division_id, solution_id),
+                "opportunity",
+                None,
+                opportunity_id,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+        return plan, self._potential(plan_id, division_id, solution_id)
+
+    def unlink_opportunity(
+        self, plan_id: int, expected_version: int, opportunity_id: str, *, who: str | None = None
+    ) -> Plan:
+        """Remove an opportunity's link to its cell (the opportunity itself stays)."""
+        who = who or settings.current_user()
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            where = (potential_opportunities.c.plan_id == plan_id) & (
+                potential_opportunities.c.opportunity_id == opportunity_id
+            )
+            cell = conn.execute(
+                select(potentials.c.division_id, potentials.c.solution_id)
+                .join(
+                    potential_opportunities,
+                    potential_opportunities.c.potential_id == potentials.c.id,
+                )
+                .where(where)
+            ).first()
+            if cell is None:
+                raise StoreError(f"opportunity {opportunity_id} is not linked in this plan")
+            conn.execute(delete(potential_opportunities).where(where))
+            self._log(
+                conn,
+                who,
+                "potential",
+                _cell_name(cell.division_id, cell.solution_id),
+                "opportunity",
+                opportunity_id,
+                None,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+        return plan
+
+    def qualify_potential(
+        self,
+        plan_id: int,
+        expected_version: int,
+        division_id: int | None,
+        solution_id: str,
+        *,
+        name: str,
+        close_date: date,
+        stage: str,
+        amount: float | None = None,
+        who: str | None = None,
+    ) -> tuple[Plan, Opportunity]:
+        """Turn a potential into an opportunity record linked to its cell, which becomes current."""
+        who = who or settings.current_user()
+        name = " ".join((name or "").split())
+        if not name:
+            raise StoreError("the opportunity needs a name")
+        if len(name) > 120:
+            raise StoreError("an opportunity name has at most 120 characters (Salesforce's limit)")
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            row = self._cell_row(conn, plan_id, division_id, solution_id)
+            if row is None or row.status != "potential":
+                status = row.status if row else "whitespace"
+                raise StoreError(f"only a potential can be qualified; this cell is {status}")
+            amount = row.amount if amount is None else amount
+            opportunity = Opportunity(
+                id=f"local-{uuid.uuid4().hex[:24]}",
+                account_id=plan.account_id,
+                name=name,
+                stage=stage,
+                amount=amount,
+                close_date=close_date,
+                source="plan",
+                plan_id=plan_id,
+            )
+            conn.execute(insert(opportunities).values(**opportunity.model_dump(), updated_at=now))
+            conn.execute(
+                insert(potential_opportunities).values(
+                    plan_id=plan_id, opportunity_id=opportunity.id, potential_id=row.id
+                )
+            )
+            conn.execute(
+                update(potentials)
+                .where(potentials.c.id == row.id)
+                .values(status="current", updated_by=who, updated_at=now)
+            )
+            cell = _cell_name(division_id, solution_id)
+            self._log(
+                conn,
+                who,
+                "opportunity",
+                opportunity.id,
+                "created",
+                None,
+                f"qualified from {cell}: {name}",
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+            self._log(
+                conn,
+                who,
+                "potential",
+                cell,
+                "status",
+                "potential",
+                "current",
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+        return plan, opportunity
+
+    def qualified_opportunities(self, plan_id: int) -> list[Opportunity]:
+        """Opportunities that the plan created by qualifying potentials."""
+        query = (
+            select(opportunities)
+            .where(opportunities.c.plan_id == plan_id)
+            .order_by(opportunities.c.close_date, opportunities.c.name)
+        )
+        with self.engine.connect() as conn:
+            return [Opportunity(**_fields(r, Opportunity)) for r in conn.execute(query)]
+
+    # -- revenue targets --------------------------------------------------------------------
+
+    def revenue_targets(self, plan_id: int) -> list[RevenueTarget]:
+        """The plan's revenue targets by period start."""
+        query = (
+            select(revenue_targets)
+            .where(revenue_targets.c.plan_id == plan_id)
+            .order_by(revenue_targets.c.start_date)
+        )
+        with self.engine.connect() as conn:
+            return [RevenueTarget(**r._mapping) for r in conn.execute(query)]
+
+    def set_revenue_target(
+        self,
+        plan_id: int,
+        expected_version: int,
+        target: RevenueTarget,
+        *,
+        who: str | None = None,
+    ) -> tuple[Plan, RevenueTarget]:
+        """Add a target (id None) or change one; a period that overlaps another is refused."""
+        who = who or settings.current_user()
+        now = utcnow()
+        label = " ".join(target.label.split())
+        if not label:
+            raise StoreError("a revenue target needs a period label")
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            others = [
+                RevenueTarget(**r._mapping)
+                for r in conn.execute(
+                    select(revenue_targets).where(revenue_targets.c.plan_id == plan_id)
+                )
+            ]
+            old = next((t for t in others if t.id == target.id), None)
+            if target.id is not None and old is None:
+                raise StoreError(f"no revenue target {target.id} in this plan")
+            for other in others:
+                if other.id != target.id and target.overlaps(other):
+                    raise StoreError(
+                        f"the period {target.start_date} – {target.end_date} overlaps "
+                        f"'{other.label}' ({other.start_date} – {other.end_date}); "
+                        "periods of a plan may not overlap"
+                    )
+            values = {
+                "label": label,
+                "start_date": target.start_date,
+                "end_date": target.end_date,
+                "amount": target.amount,
+            }
+            if old is None:
+                target_id = conn.execute(
+                    insert(revenue_targets).values(plan_id=plan_id, **values)
+                ).inserted_primary_key[0]
+                self._log(
+                    conn,
+                    who,
+                    "revenue_target",
+                    target_id,
+                    "created",
+                    None,
+                    f"{label}: {target.start_date} – {target.end_date}, {target.amount:g}",
+                    plan_id=plan_id,
+                    account_id=plan.account_id,
+                    at=now,
+                )
+            else:
+                target_id = old.id
+                conn.execute(
+                    update(revenue_targets).where(revenue_targets.c.id == old.id).values(**values)
+                )
+                for field, new in values.items():
+                    if getattr(old, field) != new:
+                        self._log(
+                            conn,
+                            who,
+                            "revenue_target",
+                            old.id,
+                            field,
+                            getattr(old, field),
+                            new,
+                            plan_id=plan_id,
+                            account_id=plan.account_id,
+                            at=now,
+                        )
+        saved = RevenueTarget(id=target_id, plan_id=plan_id, **values)
+        return plan, saved
+
+    def remove_revenue_target(
+        self, plan_id: int, expected_version: int, target_id: int, *, who: str | None = None
+    ) -> Plan:
+        """Delete one revenue target (the event keeps what it was)."""
+        who = who or settings.current_user()
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            row = conn.execute(
+                select(revenue_targets).where(
+                    (revenue_targets.c.id == target_id) & (revenue_targets.c.plan_id == plan_id)
+                )
+            ).first()
+            if row is None:
+                raise StoreError(f"no revenue target {target_id} in this plan")
+            conn.execute(delete(revenue_targets).where(revenue_targets.c.id == target_id))
+            self._log(
+                conn,
+                who,
+                "revenue_target",
+                target_id,
+                "deleted",
+                f"{row.label}: {row.start_date} – {row.end_date}, {row.amount:g}",
+                None,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+        return plan
+
+
+def _cell_name(division_id: int | None, solution_id: str) -> str:
+    """How events name a cell: 'division 3 × solution' or 'whole account × solution'."""
+    row = "whole account" if division_id is None else f"division {division_id}"
+    return f"{row} × {solution_id}"
 
 
 def _fields(row: Any, model: type) -> dict[str, Any]:

@@ -63,6 +63,7 @@ divisions = Table(
     Column("name", Text, nullable=False),
     Column("position", Integer, nullable=False),
     Column("source_account_id", String(40)),
+    Column("removed_at", DateTime),
 )
 
 contacts = Table(
@@ -113,6 +114,7 @@ opportunities = Table(
     Column("next_step", Text),
     Column("created_date", DateTime),
     Column("source", String(20), nullable=False),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="SET NULL")),
     Column("updated_at", DateTime, nullable=False),
 )
 
@@ -153,6 +155,74 @@ answers = Table(
     Column("notes", Text, nullable=False),
     Column("answered_by", Text, nullable=False),
     Column("answered_at", DateTime, nullable=False),
+)
+
+potentials = Table(
+    "potentials",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("division_id", Integer, ForeignKey("divisions.id", ondelete="CASCADE")),
+    Column("solution_id", String(120), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("amount", Float),
+    Column("timing", String(20)),
+    Column("notes", Text, nullable=False),
+    Column("blocked_reason", Text, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+# One cell per plan, division and solution; the "Whole account" row has no division.
+Index(
+    "uq_potentials_cell",
+    potentials.c.plan_id,
+    potentials.c.division_id,
+    potentials.c.solution_id,
+    unique=True,
+    sqlite_where=potentials.c.division_id.isnot(None),
+    postgresql_where=potentials.c.division_id.isnot(None),
+)
+Index(
+    "uq_potentials_whole_account_cell",
+    potentials.c.plan_id,
+    potentials.c.solution_id,
+    unique=True,
+    sqlite_where=potentials.c.division_id.is_(None),
+    postgresql_where=potentials.c.division_id.is_(None),
+)
+
+potential_opportunities = Table(
+    "potential_opportunities",
+    metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "opportunity_id",
+        String(40),
+        ForeignKey("opportunities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "potential_id",
+        Integer,
+        ForeignKey("potentials.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+revenue_targets = Table(
+    "revenue_targets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("label", Text, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("amount", Float, nullable=False),
 )
 
 events = Table(
