@@ -1,4 +1,4 @@
-"""`planning-kit setup | serve | import | check`: the workbook's command line."""
+"""`planning-kit setup | serve | import | export | check`: the workbook's command line."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 from . import settings
+
+# The --format choices: the keys of planning_kit.export.EXPORT_FORMATS (format -> writer), named
+# here so that parsing stays fast (the export module loads the store); a test keeps them in step.
+EXPORT_FORMAT_NAMES = ("sf-opportunities",)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -65,6 +69,55 @@ def cmd_import(args: argparse.Namespace) -> int:
     return cli_main(args.files, args.database, args.json, args.strict)
 
 
+def _plan_number(text: str) -> int:
+    """The PLAN argument as a plan id; ExportError in plain words when it is not a number."""
+    from .export import ExportError
+
+    try:
+        return int(text)
+    except ValueError:
+        raise ExportError(f"PLAN must be a plan number such as 3, not {text[:40]!r}") from None
+
+
+def _write_export(data: bytes, output: str | None) -> str:
+    """Write the export to the file, or to stdout when None; return where it went."""
+    from .export import ExportError
+
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return "standard output"
+    path = Path(output)
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return str(path)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a plan's records for Salesforce (or another tool)."""
+    from .export import EXPORT_FORMATS, ExportError, render
+    from .store import Store, StoreError
+
+    try:
+        plan_id = _plan_number(args.plan)
+        store = Store(args.database)
+        try:
+            data, count = render(args.format, store, plan_id)
+        finally:
+            store.close()
+        where = _write_export(data, args.output)
+    except (ExportError, StoreError) as exc:
+        print(f"planning-kit export: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {EXPORT_FORMATS[args.format].rows(count)} to {where}", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a folder of plan-type files."""
     from .plan_types import check
@@ -103,6 +156,12 @@ def parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="abort the whole import on any rejected row"
     )
     imp.set_defaults(run=cmd_import)
+    exp = sub.add_parser("export", help="export a plan, e.g. its opportunities for Data Loader")
+    exp.add_argument("plan", metavar="PLAN", help="the plan number")
+    exp.add_argument("--format", required=True, choices=EXPORT_FORMAT_NAMES, help="what to export")
+    exp.add_argument("--output", metavar="PATH", help="file to write (default: standard output)")
+    exp.add_argument("--database", help="SQLAlchemy URL (default: PLANNING_KIT_DATABASE_URL)")
+    exp.set_defaults(run=cmd_export)
     chk = sub.add_parser("check", help="validate plan-type YAML files")
     chk.add_argument("folder", nargs="?", metavar="DIR")
     chk.set_defaults(run=cmd_check)

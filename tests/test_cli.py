@@ -1,17 +1,21 @@
-"""`planning-kit check | setup | import`: output and exit codes."""
+"""`planning-kit check | setup | import | export`: output and exit codes."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from planning_kit import settings
 from planning_kit.cli import main, voila_command
+from planning_kit.model import Account, ImportBatch
 from planning_kit.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -170,6 +174,150 @@ def test_import_json_report(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["exit_code"] == 2
     assert report["committed"] is False
+
+
+# -- export ---------------------------------------------------------------------------------
+
+SF_ACCOUNT = "001bm00001ZL8UEAA1"
+EXPORT_HEADER = ["AccountId", "Name", "StageName", "CloseDate", "Amount", "Description"]
+
+
+def seed_export(url: str, names: list[str], account_id: str = SF_ACCOUNT) -> int:
+    """An account with a plan that qualified one opportunity per name; the plan id."""
+    store = Store(url)
+    store.apply_import(ImportBatch(accounts=[Account(id=account_id, name="United Oil")]))
+    plan = store.create_plan(account_id, "expansion", "FY27 growth")
+    solutions = ["standby_generators", "portable_generators", "installation"]
+    for name, solution in zip(names, solutions, strict=False):
+        plan, _ = store.set_potential(
+            plan.id, plan.version, None, solution, status="potential", amount=1000.0
+        )
+        plan, _ = store.qualify_potential(
+            plan.id,
+            plan.version,
+            None,
+            solution,
+            name=name,
+            close_date=date(2027, 3, 31),
+            stage="Prospecting",
+        )
+    store.close()
+    return plan.id
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """CSV bytes read back with DictReader, after checking the header."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    rows = list(reader)
+    assert reader.fieldnames == EXPORT_HEADER
+    return rows
+
+
+def test_export_writes_the_file_and_reports_the_count(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_export(url, ["Müller – Ölraffinerie ☃", "=cmd|' /C calc'!A0", "Pumps"])
+    path = tmp_path / "opportunities.csv"
+
+    code = main(
+        [
+            "export",
+            str(plan_id),
+            "--format",
+            "sf-opportunities",
+            "--output",
+            str(path),
+            "--database",
+            url,
+        ]
+    )
+
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out == ""
+    assert captured.err == f"Wrote 3 opportunities to {path}\n"
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(data)
+    assert [row["Name"] for row in rows] == [
+        "'=cmd|' /C calc'!A0",
+        "Müller – Ölraffinerie ☃",
+        "Pumps",
+    ]
+    assert {row["AccountId"] for row in rows} == {SF_ACCOUNT}
+    assert {row["Amount"] for row in rows} == {"1000"}
+
+
+def test_export_without_output_writes_the_csv_to_stdout(tmp_path, capsysbinary):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_export(url, ["Müller – Ölraffinerie ☃"])
+
+    code = main(["export", str(plan_id), "--format", "sf-opportunities", "--database", url])
+
+    captured = capsysbinary.readouterr()
+    assert code == 0, captured.err
+    assert captured.err == b"Wrote 1 opportunity to standard output\n"
+    assert captured.out.startswith(b"AccountId,Name,")
+    [row] = read_csv(captured.out)
+    assert row["Name"] == "Müller – Ölraffinerie ☃"
+    assert row["CloseDate"] == "2027-03-31"
+
+
+def test_export_of_a_plan_with_nothing_qualified_writes_the_header(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_export(url, [])
+    path = tmp_path / "empty.csv"
+    args = ["export", str(plan_id), "--format", "sf-opportunities", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 0
+
+    assert capsys.readouterr().err == f"Wrote 0 opportunities to {path}\n"
+    assert read_csv(path.read_bytes()) == []
+
+
+@pytest.mark.parametrize(
+    ("plan", "account_id", "message"),
+    [
+        ("abc", SF_ACCOUNT, "PLAN must be a plan number such as 3, not 'abc'"),
+        ("999", SF_ACCOUNT, "no plan with id 999"),
+        (None, "local-0123456789ab", "Data Loader needs a Salesforce AccountId"),
+    ],
+)
+def test_export_refusals_exit_2_with_one_line(tmp_path, capsys, plan, account_id, message):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_export(url, ["Pumps"], account_id=account_id)
+    path = tmp_path / "out.csv"
+    args = ["export", plan or str(plan_id), "--format", "sf-opportunities", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("planning-kit export: ")
+    assert message in captured.err
+    assert captured.err.count("\n") == 1
+    assert not path.exists()
+
+
+def test_export_into_a_missing_folder_exits_2(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_export(url, ["Pumps"])
+    path = tmp_path / "nowhere" / "out.csv"
+    args = ["export", str(plan_id), "--format", "sf-opportunities", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 2
+
+    err = capsys.readouterr().err
+    assert err == (
+        f"planning-kit export: cannot write {path}: the folder {path.parent} does not exist\n"
+    )
+    assert not path.parent.exists()
+
+
+def test_export_of_an_unknown_format_exits_with_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "1", "--format", "xlsx"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'xlsx'" in capsys.readouterr().err
 
 
 def test_unknown_command_exits_with_usage(capsys):
