@@ -209,9 +209,11 @@ _QUARTER_RES = (
 TIMING_FORMS = "a quarter such as 2027-Q1 or Q1 2027, or a close date such as 2027-03-31"
 
 
-def parse_timing(text: str | None) -> str | None:
+def parse_timing(text: str | date | None) -> str | None:
     """A timing as stored: '2027-Q1' for a quarter, '2027-03-31' for a close date, or None."""
-    value = " ".join((text or "").split())
+    if isinstance(text, date):
+        return (text.date() if isinstance(text, datetime) else text).isoformat()
+    value = " ".join(str(text or "").split())
     if not value:
         return None
     for pattern in _QUARTER_RES:

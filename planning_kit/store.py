@@ -937,7 +937,7 @@ class Store:
                 conn.execute(update(potentials).where(potentials.c.id == cell_id).values(**values))
             for field in ("status", "amount", "timing", "notes", "blocked_reason"):
                 old, new = getattr(before, field), getattr(after, field)
-                if (old or None) != (new or None):
+                if (None if old == "" else old) != (None if new == "" else new):  # 0 counts
                     self._log(
                         conn,
                         who,
@@ -950,9 +950,10 @@ class Store:
                         account_id=plan.account_id,
                         at=now,
                     )
-        return plan, self._potential(plan_id, division_id, solution_id)
+        return plan, self.potential(plan_id, division_id, solution_id)
 
-    def _potential(self, plan_id: int, division_id: int | None, solution_id: str) -> Potential:
+    def potential(self, plan_id: int, division_id: int | None, solution_id: str) -> Potential:
+        """One cell of the plan (an empty one when nothing is stored), with its links."""
         with self.engine.connect() as conn:
             row = self._cell_row(conn, plan_id, division_id, solution_id)
             if row is None:
@@ -1030,7 +1031,7 @@ class Store:
             ).first()
             if taken is not None:
                 if (taken.division_id, taken.solution_id) == (division_id, solution_id):
-                    return plan, self._potential(plan_id, division_id, solution_id)
+                    return plan, self.potential(plan_id, division_id, solution_id)
                 raise StoreError(
                     f"'{opp.name}' is already linked to another cell of this plan "
                     f"({_cell_name(taken.division_id, taken.solution_id)}); unlink it there first"
@@ -1053,7 +1054,7 @@ class Store:
                 account_id=plan.account_id,
                 at=now,
             )
-        return plan, self._potential(plan_id, division_id, solution_id)
+        return plan, self.potential(plan_id, division_id, solution_id)
 
     def unlink_opportunity(
         self, plan_id: int, expected_version: int, opportunity_id: str, *, who: str | None = None
