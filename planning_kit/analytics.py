@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .plan_types import PlanTypeRegistry
+from .potentials import load_grid, pipeline_by_period
 from .scoring import option_score, section_scores
 from .store import Store
 
@@ -68,3 +69,47 @@ def sections_frame(store: Store, registry: PlanTypeRegistry, plan_id: int) -> pd
 def events_frame(store: Store, plan_id: int) -> pd.DataFrame:
     """The plan's history, newest first."""
     return pd.DataFrame([e.model_dump() for e in store.events(plan_id=plan_id)])
+
+
+def potentials_frame(store: Store, registry: PlanTypeRegistry, plan_id: int) -> pd.DataFrame:
+    """Every cell of the plan's white-space grid, one row each, with what it counts as."""
+    plan = store.get_plan(plan_id)
+    grid = load_grid(store, registry, plan)
+    rows = [
+        {
+            "division": cell.row.title,
+            "family": cell.column.family_title,
+            "solution_id": cell.column.solution_id,
+            "solution": cell.column.title,
+            "status": cell.status,
+            "status_set": cell.stored.status,
+            "amount": cell.amount,
+            "timing": cell.stored.timing,
+            "counts_on": cell.when,
+            "notes": cell.stored.notes,
+            "blocked_reason": cell.stored.blocked_reason,
+            "opportunities": ", ".join(o.name for o in cell.linked),
+        }
+        for cell in grid.cells.values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def pipeline_frame(store: Store, registry: PlanTypeRegistry, plan_id: int) -> pd.DataFrame:
+    """Each revenue-target period: target, potential, current, won, pipeline and coverage."""
+    plan = store.get_plan(plan_id)
+    result = pipeline_by_period(load_grid(store, registry, plan), store.revenue_targets(plan_id))
+    return pd.DataFrame(
+        [
+            {
+                "period": p.target.label,
+                "start": p.target.start_date,
+                "end": p.target.end_date,
+                "target": p.target.amount,
+                **p.by_status,
+                "pipeline": p.pipeline,
+                "coverage": p.coverage,
+            }
+            for p in result.periods
+        ]
+    )

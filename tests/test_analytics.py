@@ -161,3 +161,51 @@ def test_events_frame(answered):
         ("plan", str(plan.id), "created"),
     ]
     assert frame.iloc[1]["new_value"] == "Value not shown yet"
+
+
+def test_potentials_and_pipeline_frames_follow_the_grid(accounts, registry) -> None:
+    from datetime import date
+
+    from planning_kit.analytics import pipeline_frame, potentials_frame
+    from planning_kit.model import RevenueTarget
+
+    store = accounts
+    plan = store.create_plan(PARENT, "expansion", "Grow", who="tester")
+    plan, _ = store.set_potential(
+        plan.id,
+        plan.version,
+        None,
+        "remote_monitoring",
+        status="potential",
+        amount=250_000,
+        timing="2027-Q1",
+    )
+    target = RevenueTarget(
+        plan_id=plan.id,
+        label="FY27 H1",
+        start_date=date(2027, 1, 1),
+        end_date=date(2027, 6, 30),
+        amount=1_000_000,
+    )
+    plan, _ = store.set_revenue_target(plan.id, plan.version, target)
+    cells = potentials_frame(store, registry, plan.id)
+    assert len(cells) == len(registry.get("expansion").solutions)
+    row = cells.set_index("solution_id").loc["remote_monitoring"]
+    assert (row["division"], row["status"], row["amount"]) == (
+        "Whole account",
+        "potential",
+        250_000,
+    )
+    assert set(cells["status"]) == {"potential", "whitespace"}
+    pipeline = pipeline_frame(store, registry, plan.id)
+    assert pipeline.to_dict("records")[0] | {} == {
+        "period": "FY27 H1",
+        "start": date(2027, 1, 1),
+        "end": date(2027, 6, 30),
+        "target": 1_000_000,
+        "potential": 250_000,
+        "current": 0.0,
+        "won": 0.0,
+        "pipeline": 250_000,
+        "coverage": 0.25,
+    }

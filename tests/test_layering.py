@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "planning_kit"
 NOTEBOOKS = REPO / "notebooks"
 
-WIDGET_MODULES = {"ipywidgets", "IPython", "traitlets", "voila", "plotly"}
+WIDGET_MODULES = {"ipywidgets", "IPython", "traitlets", "voila", "plotly", "anywidget"}
 MAX_CODE_CELLS = 8
 MAX_CELL_LINES = 12
 

@@ -16,7 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # PyPI names whose conda-forge package is called differently.
 CONDA_NAMES: dict[str, str] = {}
 # Federated JupyterLab extensions that the Voila pages use; every other one is denied.
-PAGE_EXTENSIONS = {"@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"}
+PAGE_EXTENSIONS = {
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "anywidget",  # planning_kit/ui/whitespace_grid.py (the Potentials grid)
+    "jupyterlab-plotly",  # the pipeline chart (go.Figure in an Output widget)
+}
 # What Voila itself leaves out of every page.
 VOILA_SKIPS = {
     "@voila-dashboards/jupyterlab-preview",

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from ..model import Account, AccountFacts, InvalidSalesforceId, Plan, salesforce_id_18
 from ..plan_types import TILE_IDS, TILE_TITLES, PlanTypeRegistry, load_plan_types
+from ..potentials import load_grid
 from ..scoring import plan_score
 from ..store import PlanConflict, Store
 from ._base import (
@@ -26,7 +27,7 @@ from ._base import (
     query_params,
 )
 
-BUILT_TILES = ("account_details",)
+BUILT_TILES = ("account_details", "potentials")
 MAX_UPLOAD_BYTES = 20_000_000
 
 
@@ -187,6 +188,11 @@ class LaunchpadModel:
                 score = plan_score(plan_type, self.store.answers(self.context.plan.id))
                 states.append(
                     TileState(tile, TILE_TITLES[tile], True, True, score.label, score.colour)
+                )
+            elif tile == "potentials":
+                grid = load_grid(self.store, self.registry, self.context.plan)
+                states.append(
+                    TileState(tile, TILE_TITLES[tile], True, True, grid.totals().line(money))
                 )
             else:
                 states.append(TileState(tile, TILE_TITLES[tile], True, False, "Coming soon"))
@@ -652,6 +658,10 @@ def make_tile(tile: str, context: PlanContext) -> Any:
         from .account_details import AccountDetailsTile
 
         return AccountDetailsTile(context)
+    if tile == "potentials":
+        from .potentials import PotentialsTile
+
+        return PotentialsTile(context)
     return ComingSoonTile(tile)
 
 
