@@ -105,7 +105,12 @@ class PotentialsModel:
 
     # -- writing ----------------------------------------------------------------------------
     def _write(self, action: Any, guard: Any = None) -> Any:
-        """Run a versioned write; on a conflict reload and retry once if `guard` allows."""
+        """Run a versioned write; on a conflict reload and retry once, if `guard` allows.
+
+        Every write here either changes one cell (whose guard refuses when someone else
+        changed that cell) or is checked whole by the store in its transaction (links,
+        qualifying, targets), so a teammate's edit elsewhere in the plan never blocks it.
+        """
         for attempt in (1, 2):
             plan = self.context.plan
             try:
@@ -115,7 +120,7 @@ class PotentialsModel:
                 self.context.reload()
                 if guard is not None:
                     guard()
-                if attempt == 2 or guard is None:
+                if attempt == 2:
                     raise
         self.context.replace(result[0] if isinstance(result, tuple) else result)
         return result
@@ -150,7 +155,8 @@ class PotentialsModel:
         try:
             value = parse_amount(amount)
         except ValueError as exc:
-            return SaveResult(False, str(exc).capitalize(), "amount")
+            text = str(exc)
+            return SaveResult(False, text[0].upper() + text[1:], "amount")
         fields = {
             "status": status,
             "amount": value,
@@ -179,12 +185,19 @@ class PotentialsModel:
         )
         return SaveResult(True, "Saved.")
 
-    def link(self, division_id: int | None, solution_id: str, opportunity_id: str) -> str:
+    def link(
+        self,
+        division_id: int | None,
+        solution_id: str,
+        opportunity_id: str,
+        seen: Potential | None = None,
+    ) -> str:
         """Link an opportunity to a cell (the user chose it)."""
         self._write(
             lambda pid, ver: self.store.link_opportunity(
                 pid, ver, division_id, solution_id, opportunity_id
-            )
+            ),
+            self._cell_guard(division_id, solution_id, seen),
         )
         return "Linked."
 
@@ -194,7 +207,12 @@ class PotentialsModel:
         return "Unlinked."
 
     def qualify(
-        self, division_id: int | None, solution_id: str, name: str, close_date: str
+        self,
+        division_id: int | None,
+        solution_id: str,
+        name: str,
+        close_date: str,
+        seen: Potential | None = None,
     ) -> Opportunity:
         """Create an opportunity from a potential; the cell becomes current."""
         text = (close_date or "").strip()
@@ -207,7 +225,8 @@ class PotentialsModel:
         _plan, opportunity = self._write(
             lambda pid, ver: self.store.qualify_potential(
                 pid, ver, division_id, solution_id, name=name, close_date=closes, stage=FIRST_STAGE
-            )
+            ),
+            self._cell_guard(division_id, solution_id, seen),
         )
         return opportunity
 
@@ -287,6 +306,13 @@ class PotentialsModel:
     def use_child_accounts(self) -> list[Division]:
         """Create divisions from the account's child accounts."""
         return self.store.divisions_from_children(self.account_id)
+
+
+def amount_text(amount: float | None) -> str:
+    """An amount as a plain number that parse_amount reads back: 1200000, 1234.5."""
+    if amount is None:
+        return ""
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
 
 
 def _cell_key(p: Potential) -> tuple:
@@ -508,6 +534,8 @@ class PotentialsTile:
             button.on_click(handler)
             self._division_buttons[role] = button
         self._confirm_text = w.HTML()
+        self._confirm_for: int | None = None
+        self._division.observe(lambda _c: self._show_confirm(None), names="value")
         confirm = w.Button(description="Remove anyway", button_style="danger")
         confirm.add_class("pk-potentials-division-confirm")
         confirm.on_click(lambda _b: self._on_remove(True))
@@ -774,7 +802,7 @@ class PotentialsTile:
             self._loading = True
             try:
                 self._status_choice.value = stored.status
-                self._amount.value = "" if stored.amount is None else f"{stored.amount:g}"
+                self._amount.value = amount_text(stored.amount)
                 self._timing.value = stored.timing or ""
                 self._reason.value = stored.blocked_reason
                 self._notes.value = stored.notes
@@ -873,7 +901,7 @@ class PotentialsTile:
             self._say("Choose an opportunity to link.", "error")
             return
         text = self.model.link(
-            cell.row.division_id, cell.column.solution_id, self._link_choice.value
+            cell.row.division_id, cell.column.solution_id, self._link_choice.value, self._shown
         )
         self._after_write(text)
 
@@ -894,6 +922,7 @@ class PotentialsTile:
                 cell.column.solution_id,
                 self._opp_name.value,
                 self._close_date.value,
+                self._shown,
             )
         except ValueError as exc:
             self._say(str(exc), "error")
@@ -924,7 +953,8 @@ class PotentialsTile:
         self.model.move_division(self._division.value, step)
         self.refresh()
 
-    def _show_confirm(self, text: str | None) -> None:
+    def _show_confirm(self, text: str | None, division_id: int | None = None) -> None:
+        self._confirm_for = division_id if text else None
         self._confirm.layout.display = "flex" if text else "none"
         self._confirm_text.value = (
             f"<span style='color:#8a5a00'>⚠ {esc(text)}</span>&nbsp;" if text else ""
@@ -932,12 +962,12 @@ class PotentialsTile:
 
     @guarded()
     def _on_remove(self, confirmed: bool) -> None:
-        division_id = self._division.value
+        division_id = self._confirm_for if confirmed else self._division.value
         if division_id is None:
             return
         result = self.model.remove_division(division_id, confirmed=confirmed)
         if not result.saved:
-            self._show_confirm(result.message)
+            self._show_confirm(result.message, division_id)
             return
         self._show_confirm(None)
         self._removed_last = division_id
