@@ -308,6 +308,12 @@ class PotentialsModel:
         return self.store.divisions_from_children(self.account_id)
 
 
+def _fill(dropdown: w.Dropdown, options: list[tuple[str, Any]], empty: str) -> None:
+    """Give a drop-down its options with the first one shown (a None value shows a blank)."""
+    dropdown.options = options or [(empty, None)]
+    dropdown.index = 0
+
+
 def amount_text(amount: float | None) -> str:
     """An amount as a plain number that parse_amount reads back: 1200000, 1234.5."""
     if amount is None:
@@ -360,13 +366,13 @@ def pipeline_figure(result: PipelineByPeriod) -> Any:
         x=labels,
         y=[p.target.amount for p in result.periods],
         name="Target",
-        mode="markers+lines",
-        marker={"symbol": "line-ew-open", "size": 28, "color": "#222"},
-        line={"dash": "dot", "color": "#222"},
+        mode="markers",
+        marker={"symbol": "line-ew", "size": 60, "line": {"width": 3, "color": "#222"}},
     )
     figure.update_layout(
         barmode="stack",
         height=300,
+        width=max(360, 160 * len(labels) + 160),
         margin={"l": 40, "r": 10, "t": 30, "b": 40},
         title={"text": "Pipeline against target", "font": {"size": 14}},
         legend={"orientation": "h", "y": -0.2},
@@ -449,8 +455,9 @@ def totals_html(grid: Grid) -> str:
             for key, name in names.items()
         )
         return (
-            f"<table class='pk-potentials-table' style='border-collapse:collapse;margin:4px 16px"
-            f" 4px 0;font-size:12px'><tr><th style='text-align:left'>{esc(title)}</th>{head}"
+            f"<table class='pk-potentials-table' style='border-collapse:separate;"
+            f"border-spacing:10px 2px;margin:4px 16px 4px 0;font-size:12px'>"
+            f"<tr><th style='text-align:left'>{esc(title)}</th>{head}"
             f"</tr>{body}</table>"
         )
 
@@ -733,7 +740,10 @@ class PotentialsTile:
         current = self._division.value
         self._division.options = [(d.name, d.id) for d in divisions] or [("No divisions", None)]
         ids = [d.id for d in divisions]
-        self._division.value = current if current in ids else (ids[0] if ids else None)
+        if current in ids:
+            self._division.value = current
+        else:
+            self._division.index = 0
         for role in ("up", "down", "remove", "rename"):
             self._division_buttons[role].disabled = not divisions
         self._undo.layout.display = "inline-flex" if self._removed_last else "none"
@@ -754,7 +764,8 @@ class PotentialsTile:
         if result.outside:
             extra.append(f"{money(result.outside)} falls outside every target period")
         self._target_list.value = (
-            "<table style='font-size:12px;border-collapse:collapse'><tr><th>Period</th>"
+            "<table style='font-size:12px;border-collapse:separate;border-spacing:10px 2px'>"
+            "<tr><th>Period</th>"
             "<th>Dates</th><th>Target</th><th>Pipeline</th><th>Coverage</th></tr>"
             f"{rows}</table>"
             if result.periods
@@ -764,9 +775,11 @@ class PotentialsTile:
             if extra
             else ""
         )
-        self._target_remove_choice.options = [
-            (p.target.label, p.target.id) for p in result.periods
-        ] or [("No targets", None)]
+        _fill(
+            self._target_remove_choice,
+            [(p.target.label, p.target.id) for p in result.periods],
+            "No targets",
+        )
         self._chart.clear_output(wait=True)
         if result.periods:
             with self._chart:
@@ -818,10 +831,10 @@ class PotentialsTile:
             if cell.linked
             else "<div style='font-size:12px;color:#666'>No linked opportunities.</div>"
         )
-        self._unlink_choice.options = [(o.name, o.id) for o in cell.linked] or [("—", None)]
+        _fill(self._unlink_choice, [(o.name, o.id) for o in cell.linked], "—")
         self._unlink_row.layout.display = "flex" if cell.linked else "none"
         choices = self.model.link_choices(cell)
-        self._link_choice.options = choices or [("No unlinked opportunities", None)]
+        _fill(self._link_choice, choices, "No unlinked opportunities")
         self._qualify_box.layout.display = "flex" if cell.stored.status == "potential" else "none"
         if not keep_typed:
             self._opp_name.value = self.model.default_opportunity_name(cell)
