@@ -48,6 +48,7 @@ TILE_TITLES: dict[str, str] = {
     "potentials": "Potentials",
     "objectives": "Objectives",
 }
+DEFAULT_OBJECTIVE_TYPES = ("Business Development", "Relationship", "Marketing", "Research")
 CATALOGUE_FILE = "solutions.yaml"
 SHIPPED_TYPE_ORDER: tuple[str, ...] = ("acquisition", "expansion", "customer_success")
 SCHEMA_FILES: dict[str, str] = {
@@ -225,6 +226,23 @@ class PlanType(_Strict):
     sections: list[Section] = Field(
         min_length=1, description="Account Details question sections, in display order."
     )
+    objective_types: list[Text] = Field(
+        default_factory=lambda: list(DEFAULT_OBJECTIVE_TYPES),
+        min_length=1,
+        description="Types an objective may have in this plan type (Objectives tile), in order.",
+    )
+
+    @field_validator("objective_types")
+    @classmethod
+    def _unique_objective_types(cls, types: list[str]) -> list[str]:
+        """Each objective type is listed once."""
+        seen = [t.casefold() for t in types]
+        errors: list[tuple[tuple[str | int, ...], str]] = [
+            ((i,), f"objective type '{types[i]}' is listed twice") for i in _duplicates(seen)
+        ]
+        if errors:
+            raise _invalid("PlanType", errors)
+        return types
 
     @field_validator("tiles")
     @classmethod

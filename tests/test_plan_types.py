@@ -234,6 +234,9 @@ EXPECTED = {
     "solution_listed_twice": [
         "site_visit.yaml: solutions[2]: solution 'standby_generators' is listed twice"
     ],
+    "objective_type_listed_twice": [
+        "site_visit.yaml: objective_types[2]: objective type 'relationship' is listed twice"
+    ],
     "tile_off_without_reason": [
         "site_visit.yaml: tiles.potentials.reason: a tile that is off needs a reason"
     ],
