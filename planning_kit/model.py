@@ -100,6 +100,9 @@ def make_record(model: type[R], **values: Any) -> R:
         ctx = error.get("ctx") or {}
         message = {
             "greater_than_equal": f"must be at least {ctx.get('ge')}",
+            "literal_error": f"'{str(error.get('input'))[:40]}' is not allowed; use "
+            f"{ctx.get('expected')}",
+            "string_too_long": f"has at most {ctx.get('max_length')} characters",
             "string_too_short": "must not be empty",
             "float_parsing": f"'{str(error.get('input'))[:40]}' is not a number",
             "date_from_datetime_parsing": f"'{str(error.get('input'))[:40]}' is not a date "
@@ -301,6 +304,127 @@ class RevenueTarget(Record):
     def overlaps(self, other: RevenueTarget) -> bool:
         """Whether the two periods share a day."""
         return self.start_date <= other.end_date and other.start_date <= self.end_date
+
+
+OBJECTIVE_STATUSES: tuple[str, ...] = (
+    "Not Started",
+    "In Progress",
+    "Deferred",
+    "Achieved",
+    "Canceled",
+)
+OPEN_OBJECTIVE_STATUSES: tuple[str, ...] = ("Not Started", "In Progress", "Deferred")
+PRIORITIES: tuple[str, ...] = ("High", "Medium", "Low")
+ACTION_STATUSES: tuple[str, ...] = ("open", "done")
+TEAM_ROLES: tuple[str, ...] = (
+    "Account Executive",
+    "Solution Engineer",
+    "Customer Success Manager",
+    "Executive Sponsor",
+    "Sales Manager",
+    "Partner Manager",
+)
+LINK_KINDS: tuple[str, ...] = ("potential", "opportunity", "insight")
+ObjectiveStatus = Literal["Not Started", "In Progress", "Deferred", "Achieved", "Canceled"]
+Priority = Literal["High", "Medium", "Low"]
+ActionStatus = Literal["open", "done"]
+LinkKind = Literal["potential", "opportunity", "insight"]
+
+
+def _required_text(value: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+class TeamMember(Record):
+    """A member of the plan's account team."""
+
+    id: int | None = Field(None, description="Store id")
+    plan_id: int = Field(description="The plan")
+    name: str = Field(max_length=120, description="Full name")
+    role: str = Field(max_length=80, description="Role on the account team, e.g. Solution Engineer")
+    email: str | None = Field(None, max_length=254, description="E-mail address")
+    is_owner: bool = Field(False, description="The plan's owner (exactly one member)")
+    position: int = Field(0, description="Display order")
+    left_at: datetime | None = Field(None, description="When the member left the team")
+
+    _name = field_validator("name", "role")(_required_text)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        text = (value or "").strip()
+        if not text:
+            return None
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+            raise ValueError(f"'{text[:60]}' is not an e-mail address")
+        return text
+
+    @property
+    def is_former(self) -> bool:
+        """Whether the member has left the team."""
+        return self.left_at is not None
+
+    @property
+    def label(self) -> str:
+        """'Name (role)', with 'former member' for someone who left."""
+        return f"{self.name} ({'former member' if self.is_former else self.role})"
+
+
+class Objective(Record):
+    """A goal of the plan, with owned and dated actions beneath it."""
+
+    id: int | None = Field(None, description="Store id")
+    plan_id: int = Field(description="The plan")
+    name: str = Field(max_length=200, description="What the team wants to achieve")
+    type: str = Field(description="Objective type, from the plan type's list")
+    division_id: int | None = Field(None, description="The division it is about, if any")
+    metric: str = Field("", description="How achievement is measured")
+    description: str = Field("", description="Description")
+    strategy: str = Field("", description="How the team will get there")
+    status: ObjectiveStatus = Field("Not Started", description="Status; the first three are open")
+    owner_id: int | None = Field(None, description="Owning team member")
+    priority: Priority = Field("Medium", description="High, Medium or Low")
+    due_date: date | None = Field(None, description="Due date")
+    position: int = Field(0, description="Display order")
+    links: list[tuple[str, str]] = Field(
+        default_factory=list, description="(kind, target id) of linked potentials and opportunities"
+    )
+    updated_by: str | None = Field(None, description="Who last changed it")
+    updated_at: datetime | None = Field(None, description="When it last changed")
+
+    _name = field_validator("name", "type")(_required_text)
+
+    @property
+    def is_open(self) -> bool:
+        """Not Started, In Progress and Deferred are open; Achieved and Canceled closed."""
+        return self.status in OPEN_OBJECTIVE_STATUSES
+
+
+class Action(Record):
+    """A task that serves an objective (or waits, unassigned, for one)."""
+
+    id: int | None = Field(None, description="Store id")
+    plan_id: int = Field(description="The plan")
+    objective_id: int | None = Field(None, description="Its objective; None when unassigned")
+    name: str = Field(max_length=200, description="What to do")
+    owner_id: int | None = Field(None, description="Owning team member")
+    due_date: date | None = Field(None, description="Due date")
+    status: ActionStatus = Field("open", description="open or done")
+    completed_on: date | None = Field(None, description="When it was done")
+    notes: str = Field("", description="Notes")
+    position: int = Field(0, description="Display order within its objective")
+    updated_by: str | None = Field(None, description="Who last changed it")
+    updated_at: datetime | None = Field(None, description="When it last changed")
+
+    _name = field_validator("name")(_required_text)
+
+    @property
+    def is_open(self) -> bool:
+        """Not done yet."""
+        return self.status == "open"
 
 
 class Answer(Record):

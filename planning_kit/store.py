@@ -33,18 +33,22 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from . import settings
 from .model import (
+    LINK_KINDS,
     Account,
     AccountFacts,
+    Action,
     Answer,
     Contact,
     Division,
     Event,
     ImportBatch,
     InvalidSalesforceId,
+    Objective,
     Opportunity,
     Plan,
     Potential,
     RevenueTarget,
+    TeamMember,
     UpsertResult,
     make_record,
     name_key,
@@ -52,22 +56,27 @@ from .model import (
 )
 from .tables import (
     accounts,
+    actions,
     answers,
     contacts,
     divisions,
     events,
+    objective_links,
+    objectives,
     opportunities,
     plans,
     potential_opportunities,
     potentials,
     revenue_targets,
+    team_members,
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a store compares it with the database without importing
 # Alembic (which costs a quarter of a second on every page); a test keeps it in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 MAX_NAME_LENGTH = 200
+OWNER_ROLE = "Account Executive"  # the role a plan's starter gets on its team; editable
 
 
 class StoreError(Exception):
@@ -538,6 +547,16 @@ class Store:
                 plan_id=plan_id,
                 account_id=key,
                 at=now,
+            )
+            conn.execute(
+                insert(team_members).values(
+                    plan_id=plan_id,
+                    name=owner or who,
+                    role=OWNER_ROLE,
+                    email=None,
+                    is_owner=True,
+                    position=1,
+                )
             )
         return self.get_plan(plan_id)
 
@@ -1294,6 +1313,697 @@ class Store:
                 account_id=plan.account_id,
                 at=now,
             )
+        return plan
+
+    # -- versioned records: team members, objectives, actions -------------------------------
+
+    def _save(
+        self,
+        conn: Connection,
+        plan: Plan,
+        table: Any,
+        model: type,
+        entity: str,
+        record_id: int | None,
+        values: dict[str, Any],
+        who: str,
+        now: datetime,
+    ) -> Any:
+        """Insert (record_id None) or update one plan record, logging each changed field."""
+        stamped = "updated_by" in table.c
+        if record_id is None:
+            record = make_record(model, **values)
+            data = record.model_dump(exclude={"id", "links"})
+            if stamped:
+                data |= {"updated_by": who, "updated_at": now}
+            record_id = conn.execute(insert(table).values(**data)).inserted_primary_key[0]
+            label = getattr(record, "name", "")
+            self._log(
+                conn,
+                who,
+                entity,
+                record_id,
+                "created",
+                None,
+                label,
+                plan_id=plan.id,
+                account_id=plan.account_id,
+                at=now,
+            )
+            return record_id
+        row = conn.execute(
+            select(table).where((table.c.id == record_id) & (table.c.plan_id == plan.id))
+        ).first()
+        if row is None:
+            raise StoreError(f"no {entity.replace('_', ' ')} {record_id} in this plan")
+        before = model(**_fields(row, model))
+        after = make_record(model, **(before.model_dump() | values))
+        changed = {
+            k: getattr(after, k)
+            for k in values
+            if k in table.c and getattr(after, k) != getattr(before, k)
+        }
+        if changed:
+            extra = {"updated_by": who, "updated_at": now} if stamped else {}
+            conn.execute(update(table).where(table.c.id == record_id).values(**changed, **extra))
+            for field, new in changed.items():
+                self._log(
+                    conn,
+                    who,
+                    entity,
+                    record_id,
+                    field,
+                    getattr(before, field),
+                    new,
+                    plan_id=plan.id,
+                    account_id=plan.account_id,
+                    at=now,
+                )
+        return record_id
+
+    def _member_check(self, conn: Connection, plan_id: int, member_id: int | None) -> None:
+        if member_id is None:
+            return
+        row = conn.execute(
+            select(team_members.c.plan_id).where(team_members.c.id == member_id)
+        ).first()
+        if row is None or row.plan_id != plan_id:
+            raise StoreError(f"team member {member_id} is not on this plan's team")
+
+    def _objective_check(self, conn: Connection, plan_id: int, objective_id: int | None) -> None:
+        if objective_id is None:
+            return
+        row = conn.execute(
+            select(objectives.c.plan_id).where(objectives.c.id == objective_id)
+        ).first()
+        if row is None or row.plan_id != plan_id:
+            raise StoreError(f"objective {objective_id} is not an objective of this plan")
+
+    def _versioned(self, plan_id: int, expected_version: int, who: str | None, work: Any) -> Any:
+        """Run `work(conn, plan, who, now)` in one transaction that raises the plan's version."""
+        who = who or settings.current_user()
+        now = utcnow()
+        with self._tx() as conn:
+            plan = self._bump(conn, plan_id, expected_version, now)
+            result = work(conn, plan, who, now)
+        return self.get_plan(plan_id), result
+
+    # team
+    def team(self, plan_id: int) -> list[TeamMember]:
+        """The plan's team in order, former members included (they own old items)."""
+        query = (
+            select(team_members)
+            .where(team_members.c.plan_id == plan_id)
+            .order_by(team_members.c.position, team_members.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [TeamMember(**r._mapping) for r in conn.execute(query)]
+
+    def add_member(
+        self,
+        plan_id: int,
+        expected_version: int,
+        name: str,
+        role: str,
+        email: str | None = None,
+        *,
+        who: str | None = None,
+    ) -> tuple[Plan, TeamMember]:
+        """Add someone to the plan's team."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            position = conn.scalar(
+                select(func.coalesce(func.max(team_members.c.position), 0)).where(
+                    team_members.c.plan_id == plan_id
+                )
+            )
+            current = conn.execute(
+                select(team_members.c.name).where(
+                    (team_members.c.plan_id == plan_id) & team_members.c.left_at.is_(None)
+                )
+            )
+            if any(name_key(r.name) == name_key(name) for r in current):
+                raise StoreError(f"{' '.join(name.split())} is already on the team")
+            values = {
+                "plan_id": plan_id,
+                "name": name,
+                "role": role,
+                "email": email,
+                "is_owner": False,
+                "position": (position or 0) + 1,
+            }
+            return self._save(
+                conn, plan, team_members, TeamMember, "team_member", None, values, who, now
+            )
+
+        plan, member_id = self._versioned(plan_id, expected_version, who, work)
+        return plan, self._member(member_id)
+
+    def _member(self, member_id: int) -> TeamMember:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
+        return TeamMember(**row._mapping)
+
+    def update_member(
+        self,
+        plan_id: int,
+        expected_version: int,
+        member_id: int,
+        *,
+        who: str | None = None,
+        **fields: Any,
+    ) -> tuple[Plan, TeamMember]:
+        """Change a member's name, role or e-mail."""
+        unknown = set(fields) - {"name", "role", "email"}
+        if unknown:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown))} of a team member")
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._save(
+                conn, plan, team_members, TeamMember, "team_member", member_id, fields, who, now
+            )
+            member = TeamMember(
+                **conn.execute(select(team_members).where(team_members.c.id == member_id))
+                .one()
+                ._mapping
+            )
+            if member.is_owner and "name" in fields:
+                conn.execute(update(plans).where(plans.c.id == plan_id).values(owner=member.name))
+            return member_id
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self._member(member_id)
+
+    def remove_member(
+        self, plan_id: int, expected_version: int, member_id: int, *, who: str | None = None
+    ) -> tuple[Plan, TeamMember]:
+        """A member leaves the team; they stay on their items as a former member."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._member_check(conn, plan_id, member_id)
+            row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
+            if row.is_owner:
+                raise StoreError(
+                    f"{row.name} owns the plan: make someone else the owner before they leave"
+                )
+            if row.left_at is None:
+                conn.execute(
+                    update(team_members).where(team_members.c.id == member_id).values(left_at=now)
+                )
+                self._log(
+                    conn,
+                    who,
+                    "team_member",
+                    member_id,
+                    "left",
+                    None,
+                    row.name,
+                    plan_id=plan_id,
+                    account_id=plan.account_id,
+                    at=now,
+                )
+            return member_id
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self._member(member_id)
+
+    def restore_member(
+        self, plan_id: int, expected_version: int, member_id: int, *, who: str | None = None
+    ) -> tuple[Plan, TeamMember]:
+        """A former member rejoins the team."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._member_check(conn, plan_id, member_id)
+            row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
+            if row.left_at is not None:
+                conn.execute(
+                    update(team_members).where(team_members.c.id == member_id).values(left_at=None)
+                )
+                self._log(
+                    conn,
+                    who,
+                    "team_member",
+                    member_id,
+                    "left",
+                    row.name,
+                    None,
+                    plan_id=plan_id,
+                    account_id=plan.account_id,
+                    at=now,
+                )
+            return member_id
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self._member(member_id)
+
+    def set_owner(
+        self, plan_id: int, expected_version: int, member_id: int, *, who: str | None = None
+    ) -> Plan:
+        """Make a current team member the plan's owner."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            self._member_check(conn, plan_id, member_id)
+            row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
+            if row.left_at is not None:
+                raise StoreError(f"{row.name} has left the team and cannot own the plan")
+            conn.execute(
+                update(team_members)
+                .where(team_members.c.plan_id == plan_id)
+                .values(is_owner=team_members.c.id == member_id)
+            )
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(owner=row.name))
+            if plan.owner == row.name:
+                return
+            self._log(
+                conn,
+                who,
+                "plan",
+                plan_id,
+                "owner",
+                plan.owner,
+                row.name,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan
+
+    # objectives
+    def objectives(self, plan_id: int) -> list[Objective]:
+        """The plan's objectives in order, with their links."""
+        with self.engine.connect() as conn:
+            links: dict[int, list[tuple[str, str]]] = {}
+            for row in conn.execute(
+                select(objective_links)
+                .where(objective_links.c.plan_id == plan_id)
+                .order_by(objective_links.c.id)
+            ):
+                links.setdefault(row.objective_id, []).append((row.kind, row.target_id))
+            rows = conn.execute(
+                select(objectives)
+                .where(objectives.c.plan_id == plan_id)
+                .order_by(objectives.c.position, objectives.c.id)
+            )
+            return [Objective(**r._mapping, links=links.get(r.id, [])) for r in rows]
+
+    def get_objective(self, objective_id: int) -> Objective:
+        """One objective with its links."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(objectives).where(objectives.c.id == objective_id)).first()
+        if row is None:
+            raise StoreError(f"no objective {objective_id}")
+        found = [o for o in self.objectives(row.plan_id) if o.id == objective_id]
+        return found[0]
+
+    def _check_objective_refs(self, conn: Connection, plan: Plan, values: dict) -> None:
+        self._member_check(conn, plan.id, values.get("owner_id"))
+        division_id = values.get("division_id")
+        if division_id is not None:
+            owner = conn.scalar(select(divisions.c.account_id).where(divisions.c.id == division_id))
+            if owner != plan.account_id:
+                raise StoreError(f"division {division_id} is not a division of this account")
+
+    def add_objective(
+        self, plan_id: int, expected_version: int, *, who: str | None = None, **fields: Any
+    ) -> tuple[Plan, Objective]:
+        """Add an objective at the end of the plan's list."""
+        fields.pop("links", None)
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._check_objective_refs(conn, plan, fields)
+            position = conn.scalar(
+                select(func.coalesce(func.max(objectives.c.position), 0)).where(
+                    objectives.c.plan_id == plan_id
+                )
+            )
+            values = fields | {"plan_id": plan_id, "position": (position or 0) + 1}
+            return self._save(
+                conn, plan, objectives, Objective, "objective", None, values, who, now
+            )
+
+        plan, objective_id = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_objective(objective_id)
+
+    def update_objective(
+        self,
+        plan_id: int,
+        expected_version: int,
+        objective_id: int,
+        *,
+        who: str | None = None,
+        **fields: Any,
+    ) -> tuple[Plan, Objective]:
+        """Change an objective's fields."""
+        allowed = {
+            "name",
+            "type",
+            "division_id",
+            "metric",
+            "description",
+            "strategy",
+            "status",
+            "owner_id",
+            "priority",
+            "due_date",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an objective")
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._check_objective_refs(conn, plan, fields)
+            return self._save(
+                conn, plan, objectives, Objective, "objective", objective_id, fields, who, now
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_objective(objective_id)
+
+    def delete_objective(
+        self, plan_id: int, expected_version: int, objective_id: int, *, who: str | None = None
+    ) -> Plan:
+        """Delete an objective; its actions move to the plan's unassigned actions."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            self._objective_check(conn, plan_id, objective_id)
+            name = conn.scalar(select(objectives.c.name).where(objectives.c.id == objective_id))
+            moved = list(
+                conn.scalars(select(actions.c.id).where(actions.c.objective_id == objective_id))
+            )
+            conn.execute(
+                update(actions)
+                .where(actions.c.objective_id == objective_id)
+                .values(objective_id=None, updated_by=who, updated_at=now)
+            )
+            for action_id in moved:
+                self._log(
+                    conn,
+                    who,
+                    "action",
+                    action_id,
+                    "objective_id",
+                    objective_id,
+                    None,
+                    plan_id=plan_id,
+                    account_id=plan.account_id,
+                    at=now,
+                )
+            conn.execute(
+                delete(objective_links).where(objective_links.c.objective_id == objective_id)
+            )
+            conn.execute(delete(objectives).where(objectives.c.id == objective_id))
+            self._log(
+                conn,
+                who,
+                "objective",
+                objective_id,
+                "deleted",
+                name,
+                None,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan
+
+    def reorder_objectives(
+        self,
+        plan_id: int,
+        expected_version: int,
+        objective_ids: list[int],
+        *,
+        who: str | None = None,
+    ) -> Plan:
+        """Put the plan's objectives in this order (ids not listed keep their relative place)."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            rows = conn.execute(
+                select(objectives.c.id, objectives.c.position)
+                .where(objectives.c.plan_id == plan_id)
+                .order_by(objectives.c.position, objectives.c.id)
+            ).all()
+            known = [r.id for r in rows]
+            stray = [i for i in objective_ids if i not in known]
+            if stray:
+                raise StoreError(f"objective(s) {stray} are not objectives of this plan")
+            order = list(dict.fromkeys(objective_ids)) + [
+                i for i in known if i not in objective_ids
+            ]
+            old = {r.id: r.position for r in rows}
+            for position, objective_id in enumerate(order, start=1):
+                if old[objective_id] != position:
+                    conn.execute(
+                        update(objectives)
+                        .where(objectives.c.id == objective_id)
+                        .values(position=position)
+                    )
+                    self._log(
+                        conn,
+                        who,
+                        "objective",
+                        objective_id,
+                        "position",
+                        old[objective_id],
+                        position,
+                        plan_id=plan_id,
+                        account_id=plan.account_id,
+                        at=now,
+                    )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan
+
+    def link_objective(
+        self,
+        plan_id: int,
+        expected_version: int,
+        objective_id: int,
+        kind: str,
+        target_id: str,
+        *,
+        who: str | None = None,
+    ) -> tuple[Plan, Objective]:
+        """Link an objective to a potential (cell id), an opportunity or an insight."""
+        if kind not in LINK_KINDS:
+            raise StoreError(f"cannot link an objective to a {kind!r} ({', '.join(LINK_KINDS)})")
+        target_id = str(target_id)
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            self._objective_check(conn, plan_id, objective_id)
+            if kind == "potential":
+                owner = (
+                    conn.scalar(
+                        select(potentials.c.plan_id).where(potentials.c.id == int(target_id))
+                    )
+                    if target_id.isdigit()
+                    else None
+                )
+                if owner != plan_id:
+                    raise StoreError(f"potential {target_id} is not a cell of this plan")
+            elif kind == "opportunity":
+                owner = conn.scalar(
+                    select(opportunities.c.account_id).where(opportunities.c.id == target_id)
+                )
+                if owner != plan.account_id:
+                    raise StoreError(
+                        f"opportunity {target_id} is not an opportunity of this account"
+                    )
+            exists = conn.execute(
+                select(objective_links.c.id).where(
+                    (objective_links.c.objective_id == objective_id)
+                    & (objective_links.c.kind == kind)
+                    & (objective_links.c.target_id == target_id)
+                )
+            ).first()
+            if exists:
+                return
+            conn.execute(
+                insert(objective_links).values(
+                    plan_id=plan_id, objective_id=objective_id, kind=kind, target_id=target_id
+                )
+            )
+            self._log(
+                conn,
+                who,
+                "objective",
+                objective_id,
+                f"link {kind}",
+                None,
+                target_id,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_objective(objective_id)
+
+    def unlink_objective(
+        self,
+        plan_id: int,
+        expected_version: int,
+        objective_id: int,
+        kind: str,
+        target_id: str,
+        *,
+        who: str | None = None,
+    ) -> tuple[Plan, Objective]:
+        """Remove one of an objective's links."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            self._objective_check(conn, plan_id, objective_id)
+            gone = conn.execute(
+                delete(objective_links).where(
+                    (objective_links.c.objective_id == objective_id)
+                    & (objective_links.c.kind == kind)
+                    & (objective_links.c.target_id == str(target_id))
+                )
+            ).rowcount
+            if not gone:
+                raise StoreError(f"objective {objective_id} has no link to {kind} {target_id}")
+            self._log(
+                conn,
+                who,
+                "objective",
+                objective_id,
+                f"link {kind}",
+                str(target_id),
+                None,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_objective(objective_id)
+
+    # actions
+    def actions(self, plan_id: int) -> list[Action]:
+        """The plan's actions, by objective and position."""
+        query = (
+            select(actions)
+            .where(actions.c.plan_id == plan_id)
+            .order_by(actions.c.objective_id, actions.c.position, actions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [Action(**r._mapping) for r in conn.execute(query)]
+
+    def get_action(self, action_id: int) -> Action:
+        """One action."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(actions).where(actions.c.id == action_id)).first()
+        if row is None:
+            raise StoreError(f"no action {action_id}")
+        return Action(**row._mapping)
+
+    def _next_action_position(
+        self, conn: Connection, plan_id: int, objective_id: int | None
+    ) -> int:
+        where = actions.c.plan_id == plan_id
+        where &= (
+            actions.c.objective_id.is_(None)
+            if objective_id is None
+            else actions.c.objective_id == objective_id
+        )
+        return (
+            conn.scalar(select(func.coalesce(func.max(actions.c.position), 0)).where(where)) or 0
+        ) + 1
+
+    def add_action(
+        self, plan_id: int, expected_version: int, *, who: str | None = None, **fields: Any
+    ) -> tuple[Plan, Action]:
+        """Add an action to an objective (or to the unassigned actions, objective_id None)."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._objective_check(conn, plan_id, fields.get("objective_id"))
+            self._member_check(conn, plan_id, fields.get("owner_id"))
+            values = fields | {
+                "plan_id": plan_id,
+                "position": self._next_action_position(conn, plan_id, fields.get("objective_id")),
+            }
+            if values.get("status") == "done" and not values.get("completed_on"):
+                values["completed_on"] = now.date()
+            return self._save(conn, plan, actions, Action, "action", None, values, who, now)
+
+        plan, action_id = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_action(action_id)
+
+    def update_action(
+        self,
+        plan_id: int,
+        expected_version: int,
+        action_id: int,
+        *,
+        who: str | None = None,
+        **fields: Any,
+    ) -> tuple[Plan, Action]:
+        """Change an action; objective_id moves it. Done sets the completion date if unset."""
+        allowed = {
+            "name",
+            "owner_id",
+            "due_date",
+            "status",
+            "completed_on",
+            "notes",
+            "objective_id",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an action")
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            self._member_check(conn, plan_id, fields.get("owner_id"))
+            values = dict(fields)
+            row = conn.execute(
+                select(actions).where((actions.c.id == action_id) & (actions.c.plan_id == plan_id))
+            ).first()
+            if row is None:
+                raise StoreError(f"no action {action_id} in this plan")
+            if "objective_id" in values and values["objective_id"] != row.objective_id:
+                self._objective_check(conn, plan_id, values["objective_id"])
+                values["position"] = self._next_action_position(
+                    conn, plan_id, values["objective_id"]
+                )
+            status = values.get("status", row.status)
+            if status == "done" and row.status != "done" and not values.get("completed_on"):
+                values["completed_on"] = now.date()
+            if status == "open" and row.status == "done" and "completed_on" not in fields:
+                values["completed_on"] = None
+            return self._save(conn, plan, actions, Action, "action", action_id, values, who, now)
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
+        return plan, self.get_action(action_id)
+
+    def delete_action(
+        self, plan_id: int, expected_version: int, action_id: int, *, who: str | None = None
+    ) -> Plan:
+        """Delete an action (the event keeps its name)."""
+
+        def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
+            row = conn.execute(
+                select(actions).where((actions.c.id == action_id) & (actions.c.plan_id == plan_id))
+            ).first()
+            if row is None:
+                raise StoreError(f"no action {action_id} in this plan")
+            conn.execute(delete(actions).where(actions.c.id == action_id))
+            self._log(
+                conn,
+                who,
+                "action",
+                action_id,
+                "deleted",
+                row.name,
+                None,
+                plan_id=plan_id,
+                account_id=plan.account_id,
+                at=now,
+            )
+
+        plan, _ = self._versioned(plan_id, expected_version, who, work)
         return plan
 
 

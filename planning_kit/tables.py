@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -223,6 +224,82 @@ revenue_targets = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
     Column("amount", Float, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("email", Text),
+    Column("is_owner", Boolean, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("left_at", DateTime),
+)
+
+objectives = Table(
+    "objectives",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("division_id", Integer, ForeignKey("divisions.id", ondelete="SET NULL")),
+    Column("metric", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("strategy", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("owner_id", Integer, ForeignKey("team_members.id", ondelete="SET NULL")),
+    Column("priority", String(10), nullable=False),
+    Column("due_date", Date),
+    Column("position", Integer, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("objective_id", Integer, ForeignKey("objectives.id", ondelete="SET NULL"), index=True),
+    Column("name", Text, nullable=False),
+    Column("owner_id", Integer, ForeignKey("team_members.id", ondelete="SET NULL")),
+    Column("due_date", Date),
+    Column("status", String(10), nullable=False),
+    Column("completed_on", Date),
+    Column("notes", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# What an objective serves: potentials (cells), opportunities and, later, insights.
+objective_links = Table(
+    "objective_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column(
+        "objective_id",
+        Integer,
+        ForeignKey("objectives.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(20), nullable=False),
+    Column("target_id", String(60), nullable=False),
+    UniqueConstraint("objective_id", "kind", "target_id", name="uq_objective_links_target"),
 )
 
 events = Table(
