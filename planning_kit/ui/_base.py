@@ -120,6 +120,12 @@ def friendly_error(exc: BaseException) -> str:
     return f"Something went wrong ({type(exc).__name__}: {exc}). Nothing else was changed."
 
 
+def fill(dropdown: Any, options: list[tuple[str, Any]], empty: str) -> None:
+    """Give a drop-down its options with the first one shown (a None value shows a blank)."""
+    dropdown.options = options or [(empty, None)]
+    dropdown.index = 0
+
+
 class PlanContext:
     """The open plan, shared by the launchpad and its tiles so that all see one version."""
 

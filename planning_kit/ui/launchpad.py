@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..model import Account, AccountFacts, InvalidSalesforceId, Plan, salesforce_id_18
+from ..objectives import load_counts
 from ..plan_types import TILE_IDS, TILE_TITLES, PlanTypeRegistry, load_plan_types
 from ..potentials import load_grid
 from ..scoring import plan_score
@@ -27,7 +28,7 @@ from ._base import (
     query_params,
 )
 
-BUILT_TILES = ("account_details", "potentials")
+BUILT_TILES = ("account_details", "potentials", "objectives")
 MAX_UPLOAD_BYTES = 20_000_000
 
 
@@ -194,6 +195,10 @@ class LaunchpadModel:
                 states.append(
                     TileState(tile, TILE_TITLES[tile], True, True, grid.totals().line(money))
                 )
+            elif tile == "objectives":
+                counts = load_counts(self.store, self.context.plan.id, self.today)
+                colour = "red" if counts.overdue else "grey"
+                states.append(TileState(tile, TILE_TITLES[tile], True, True, counts.line(), colour))
             else:
                 states.append(TileState(tile, TILE_TITLES[tile], True, False, "Coming soon"))
         return states
@@ -504,7 +509,7 @@ class Launchpad:
             f"{esc(self.model.plan.name)} › <b>{esc(TILE_TITLES[tile])}</b></div>"
         )
         if self._tile_view is None or self._tile_view.tile_id != tile:
-            self._tile_view = make_tile(tile, self.model.context)
+            self._tile_view = make_tile(tile, self.model.context, self.model.today)
             self._tile_box.children = (self._tile_view.widget,)
         else:
             self._tile_view.refresh()
@@ -652,8 +657,12 @@ class Launchpad:
         self.refresh()
 
 
-def make_tile(tile: str, context: PlanContext) -> Any:
+def make_tile(tile: str, context: PlanContext, today: date | None = None) -> Any:
     """The view of one tile for the open plan."""
+    if tile == "objectives":
+        from .objectives import ObjectivesTile
+
+        return ObjectivesTile(context, today)
     if tile == "account_details":
         from .account_details import AccountDetailsTile
 

@@ -28,7 +28,7 @@ from ..potentials import (
     suggested_opportunities,
 )
 from ..store import PlanConflict
-from ._base import PlanContext, StatusLine, esc, guarded, money, when
+from ._base import PlanContext, StatusLine, esc, fill, guarded, money, when
 from .whitespace_grid import WhiteSpaceGrid
 
 
@@ -306,12 +306,6 @@ class PotentialsModel:
     def use_child_accounts(self) -> list[Division]:
         """Create divisions from the account's child accounts."""
         return self.store.divisions_from_children(self.account_id)
-
-
-def _fill(dropdown: w.Dropdown, options: list[tuple[str, Any]], empty: str) -> None:
-    """Give a drop-down its options with the first one shown (a None value shows a blank)."""
-    dropdown.options = options or [(empty, None)]
-    dropdown.index = 0
 
 
 def amount_text(amount: float | None) -> str:
@@ -775,7 +769,7 @@ class PotentialsTile:
             if extra
             else ""
         )
-        _fill(
+        fill(
             self._target_remove_choice,
             [(p.target.label, p.target.id) for p in result.periods],
             "No targets",
@@ -831,10 +825,10 @@ class PotentialsTile:
             if cell.linked
             else "<div style='font-size:12px;color:#666'>No linked opportunities.</div>"
         )
-        _fill(self._unlink_choice, [(o.name, o.id) for o in cell.linked], "—")
+        fill(self._unlink_choice, [(o.name, o.id) for o in cell.linked], "—")
         self._unlink_row.layout.display = "flex" if cell.linked else "none"
         choices = self.model.link_choices(cell)
-        _fill(self._link_choice, choices, "No unlinked opportunities")
+        fill(self._link_choice, choices, "No unlinked opportunities")
         self._qualify_box.layout.display = "flex" if cell.stored.status == "potential" else "none"
         if not keep_typed:
             self._opp_name.value = self.model.default_opportunity_name(cell)

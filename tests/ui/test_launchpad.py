@@ -317,8 +317,8 @@ def test_open_tile_and_back(united_oil):
 def test_coming_soon_tile_opens_a_placeholder(united_oil):
     lp = united_oil
     start_plan(lp, "expansion")
-    lp._tile_buttons["objectives"].click()
-    assert lp.model.tile == "objectives"
+    lp._tile_buttons["insight_map"].click()
+    assert lp.model.tile == "insight_map"
     assert "Coming soon" in lp._tile_box.children[0].value
 
 
