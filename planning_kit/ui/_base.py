@@ -102,13 +102,23 @@ def guarded(status_attr: str = "status") -> Callable:
             try:
                 return handler(self, *args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - every failure must reach the user
-                log.exception("handler %s failed", handler.__name__)
+                if _is_user_error(exc):
+                    log.info("handler %s refused: %s", handler.__name__, exc)
+                else:
+                    log.exception("handler %s failed", handler.__name__)
                 getattr(self, status_attr).show(f"{friendly_error(exc)}", "error")
                 return None
 
         return run
 
     return decorate
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """Bad input or a refused write: the message says it all, no traceback is logged."""
+    from ..store import StoreError
+
+    return isinstance(exc, StoreError | ValueError)
 
 
 def friendly_error(exc: BaseException) -> str:

@@ -27,6 +27,7 @@ from ._base import (
     page_query_string,
     query_params,
 )
+from .team import TeamEditor
 
 BUILT_TILES = ("account_details", "potentials", "objectives")
 MAX_UPLOAD_BYTES = 20_000_000
@@ -395,8 +396,14 @@ class Launchpad:
         self._back.add_class("pk-launchpad-back")
         self._tile_box = w.VBox([])
 
+        self._team = TeamEditor(on_change=self.refresh)
         self._plan_box = w.VBox(
-            [self._plan_header, w.HBox([self._plan_name, self._plan_type]), self._tiles]
+            [
+                self._plan_header,
+                w.HBox([self._plan_name, self._plan_type]),
+                self._tiles,
+                self._team.widget,
+            ]
         )
         self._home = w.VBox(
             [
@@ -481,6 +488,8 @@ class Launchpad:
             self._plan_type.options = [(t.title, t.id) for t in m.registry.types.values()]
             self._plan_type.value = m.plan.plan_type
             self._plan_type.observe(self._on_change_type, names="value")
+        if self._team.model is None or self._team.model.context is not m.context:
+            self._team.bind(m.context)
         for state in m.tiles():
             button, line = self._tile_buttons[state.id], self._tile_lines[state.id]
             button.disabled = not state.enabled
