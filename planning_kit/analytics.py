@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
+from .objectives import UNASSIGNED, is_overdue, owner_label
 from .plan_types import PlanTypeRegistry
 from .potentials import load_grid, pipeline_by_period
 from .scoring import option_score, section_scores
@@ -111,5 +114,50 @@ def pipeline_frame(store: Store, registry: PlanTypeRegistry, plan_id: int) -> pd
                 "coverage": p.coverage,
             }
             for p in result.periods
+        ]
+    )
+
+
+def team_frame(store: Store, plan_id: int) -> pd.DataFrame:
+    """The plan's team, former members included, one row each."""
+    return pd.DataFrame([m.model_dump() for m in store.team(plan_id)])
+
+
+def objectives_frame(store: Store, plan_id: int, today: date | None = None) -> pd.DataFrame:
+    """The plan's objectives in order, with owner names, open/overdue flags and action counts."""
+    today = today or date.today()
+    team = store.team(plan_id)
+    actions = store.actions(plan_id)
+    rows = []
+    for objective in store.objectives(plan_id):
+        mine = [a for a in actions if a.objective_id == objective.id]
+        rows.append(
+            objective.model_dump(exclude={"links"})
+            | {
+                "owner": owner_label(objective.owner_id, team),
+                "open": objective.is_open,
+                "overdue": is_overdue(objective, today),
+                "actions": len(mine),
+                "actions_open": sum(a.is_open for a in mine),
+                "links": len(objective.links),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def actions_frame(store: Store, plan_id: int, today: date | None = None) -> pd.DataFrame:
+    """The plan's actions with their objective's name, owner names and overdue flags."""
+    today = today or date.today()
+    team = store.team(plan_id)
+    names = {o.id: o.name for o in store.objectives(plan_id)}
+    return pd.DataFrame(
+        [
+            a.model_dump()
+            | {
+                "objective": names.get(a.objective_id, UNASSIGNED),
+                "owner": owner_label(a.owner_id, team),
+                "overdue": is_overdue(a, today),
+            }
+            for a in store.actions(plan_id)
         ]
     )

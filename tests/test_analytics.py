@@ -209,3 +209,52 @@ def test_potentials_and_pipeline_frames_follow_the_grid(accounts, registry) -> N
         "pipeline": 250_000,
         "coverage": 0.25,
     }
+
+
+def test_objectives_actions_and_team_frames(accounts) -> None:
+    from datetime import date
+
+    from planning_kit.analytics import actions_frame, objectives_frame, team_frame
+
+    store = accounts
+    plan = store.create_plan(PARENT, "expansion", "Grow", who="tester")
+    plan, sam = store.add_member(plan.id, plan.version, "Sam Lee", "Solution Engineer")
+    plan, goal = store.add_objective(
+        plan.id,
+        plan.version,
+        name="Win the refinery",
+        type="Relationship",
+        owner_id=sam.id,
+        due_date=date(2027, 1, 31),
+    )
+    plan, _ = store.add_action(
+        plan.id,
+        plan.version,
+        objective_id=goal.id,
+        name="Call the CFO",
+        owner_id=sam.id,
+        due_date=date(2026, 11, 1),
+    )
+    plan, _ = store.add_action(plan.id, plan.version, name="Loose end")
+    plan, _ = store.remove_member(plan.id, plan.version, sam.id)
+    today = date(2026, 12, 3)
+
+    team = team_frame(store, plan.id)
+    assert list(team["name"]) == ["tester", "Sam Lee"]
+    assert team["left_at"].notna().tolist() == [False, True]
+    goals = objectives_frame(store, plan.id, today)
+    assert goals.loc[
+        0, ["name", "owner", "open", "overdue", "actions", "actions_open"]
+    ].tolist() == [
+        "Win the refinery",
+        "Sam Lee (former member)",
+        True,
+        False,
+        1,
+        1,
+    ]
+    actions = actions_frame(store, plan.id, today).set_index("name")
+    assert actions.loc["Call the CFO", "overdue"]
+    assert actions.loc["Call the CFO", "objective"] == "Win the refinery"
+    assert actions.loc["Loose end", "objective"] == "Unassigned actions"
+    assert actions.loc["Loose end", "owner"] == "no owner"
