@@ -11,7 +11,7 @@ from . import settings
 
 # The --format choices: the keys of planning_kit.export.EXPORT_FORMATS (format -> writer), named
 # here so that parsing stays fast (the export module loads the store); a test keeps them in step.
-EXPORT_FORMAT_NAMES = ("sf-opportunities",)
+EXPORT_FORMAT_NAMES = ("sf-opportunities", "sf-tasks", "ics")
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -156,7 +156,10 @@ def parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="abort the whole import on any rejected row"
     )
     imp.set_defaults(run=cmd_import)
-    exp = sub.add_parser("export", help="export a plan, e.g. its opportunities for Data Loader")
+    exp = sub.add_parser(
+        "export",
+        help="export a plan: opportunities or tasks for Data Loader, actions as a calendar",
+    )
     exp.add_argument("plan", metavar="PLAN", help="the plan number")
     exp.add_argument("--format", required=True, choices=EXPORT_FORMAT_NAMES, help="what to export")
     exp.add_argument("--output", metavar="PATH", help="file to write (default: standard output)")

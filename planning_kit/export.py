@@ -1,7 +1,10 @@
-"""Exports of a plan for other tools: qualified opportunities as a Salesforce Data Loader CSV.
+"""Exports of a plan for other tools: Salesforce Data Loader CSVs and an iCalendar file.
 
-Every export is plain text built in memory first, so a refusal never leaves half a file. Text
-cells go through `neutralise` (formula injection); numbers and dates are written raw.
+`sf-opportunities` holds the qualified opportunities, `sf-tasks` the open actions (as Task
+records) and `ics` every dated action as an all-day event. Every export is plain text built in
+memory first, so a refusal never leaves half a file. CSV text cells go through `neutralise`
+(formula injection); numbers and dates are written raw. A calendar is not a spreadsheet: its
+text is written as typed, escaped by icalendar.
 """
 
 from __future__ import annotations
@@ -11,16 +14,32 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-from .model import InvalidSalesforceId, Opportunity, Plan, Potential, salesforce_id_18
+from icalendar import Calendar, Event
+
+from .model import (
+    Action,
+    InvalidSalesforceId,
+    Objective,
+    Opportunity,
+    Plan,
+    Potential,
+    TeamMember,
+    salesforce_id_18,
+)
 from .plan_types import Catalogue, load_plan_types
 from .store import PlanNotFound, Store, StoreError
 
 # A spreadsheet runs a cell that starts with one of these as a formula (or DDE command).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OPPORTUNITY_COLUMNS = ("AccountId", "Name", "StageName", "CloseDate", "Amount", "Description")
+TASK_COLUMNS = ("Subject", "ActivityDate", "Status", "Priority", "WhatId", "Description", "Owner")
+# An objective's priority as a Salesforce Task priority; unassigned actions are Normal.
+TASK_PRIORITIES = {"High": "High", "Medium": "Normal", "Low": "Low"}
+UNASSIGNED = "Unassigned"
 _ACCOUNT_ORIGINS = {"report": "came from a report", "typed": "was typed in"}
 
 
@@ -149,6 +168,125 @@ def write_sf_opportunities(
 
 
 @dataclass(frozen=True)
+class ActionContext:
+    """What an action's row needs besides the action: its objective and its owner."""
+
+    action: Action
+    objective: Objective | None
+    owner: TeamMember | None
+
+    @property
+    def objective_name(self) -> str:
+        """The objective's name, or 'Unassigned'."""
+        return self.objective.name if self.objective else UNASSIGNED
+
+    @property
+    def description(self) -> str:
+        """Objective line, owner line (when owned) and notes (when any), one per line."""
+        lines = [f"Objective: {self.objective_name}"]
+        if self.owner:
+            lines.append(f"Owner: {self.owner.label}")
+        if self.action.notes:
+            lines.append(self.action.notes)
+        return "\n".join(lines)
+
+
+def plan_actions(store: Store, plan_id: int) -> list[ActionContext]:
+    """The plan's actions in objective order (unassigned last), each with objective and owner."""
+    objectives = store.objectives(plan_id)
+    by_id = {objective.id: objective for objective in objectives}
+    order = {objective.id: index for index, objective in enumerate(objectives)}
+    members = {member.id: member for member in store.team(plan_id)}
+    ranked = sorted(
+        store.actions(plan_id),
+        key=lambda a: (order.get(a.objective_id, len(order)), a.position, a.id or 0),
+    )
+    return [
+        ActionContext(action, by_id.get(action.objective_id), members.get(action.owner_id))
+        for action in ranked
+    ]
+
+
+def task_owner(member: TeamMember | None) -> str:
+    """The Owner cell: the member's e-mail, else their name, else ''."""
+    if member is None:
+        return ""
+    return member.email or member.name
+
+
+def task_priority(objective: Objective | None) -> str:
+    """The Salesforce Task priority for an action of this objective (Normal when unassigned)."""
+    return TASK_PRIORITIES.get(objective.priority, "Normal") if objective else "Normal"
+
+
+def _task_row(item: ActionContext, account_id: str) -> list[str]:
+    """One CSV row in TASK_COLUMNS order: text neutralised, date raw."""
+    due = item.action.due_date
+    return [
+        neutralise(item.action.name),
+        due.isoformat() if due else "",
+        "Not Started",
+        task_priority(item.objective),
+        neutralise(account_id),
+        neutralise(item.description),
+        neutralise(task_owner(item.owner)),
+    ]
+
+
+def write_sf_tasks(store: Store, plan_id: int, out: TextIO) -> int:
+    """Write the plan's open actions as a Data Loader Task insert CSV; return the count."""
+    plan = _plan(store, plan_id)
+    account_id = salesforce_account_id(store, plan)
+    rows = [
+        _task_row(item, account_id) for item in plan_actions(store, plan_id) if item.action.is_open
+    ]
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(TASK_COLUMNS)
+    writer.writerows(rows)
+    return len(rows)
+
+
+def action_uid(action: Action) -> str:
+    """The event's UID, stable across exports: action-<id>-plan-<plan id>@planning-kit."""
+    return f"action-{action.id}-plan-{action.plan_id}@planning-kit"
+
+
+def _action_event(item: ActionContext, due: date, stamp: datetime) -> Event:
+    """One all-day event on the action's due date."""
+    action = item.action
+    event = Event()
+    event.add("uid", action_uid(action))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    summary = action.name if action.is_open else f"Done: {action.name}"
+    event.add("summary", summary)
+    event.add("description", item.description)
+    event.add("categories", [item.objective_name])
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def write_ics(store: Store, plan_id: int, out: TextIO, now: datetime | None = None) -> int:
+    """Write the plan's dated actions as an iCalendar file of all-day events; return the count."""
+    plan = _plan(store, plan_id)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//planning-kit//Account plan {plan.id}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{plan.name} – actions")
+    events = [
+        _action_event(item, item.action.due_date, stamp)
+        for item in plan_actions(store, plan_id)
+        if item.action.due_date is not None
+    ]
+    for event in events:
+        calendar.add_component(event)
+    out.write(calendar.to_ical().decode("utf-8"))
+    return len(events)
+
+
+@dataclass(frozen=True)
 class ExportFormat:
     """One export format: its writer and what its rows are called."""
 
@@ -163,6 +301,8 @@ class ExportFormat:
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     "sf-opportunities": ExportFormat(write_sf_opportunities, "opportunity", "opportunities"),
+    "sf-tasks": ExportFormat(write_sf_tasks, "task", "tasks"),
+    "ics": ExportFormat(write_ics, "action", "actions"),
 }
 
 

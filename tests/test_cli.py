@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from planning_kit import settings
 from planning_kit.cli import main, voila_command
@@ -311,6 +312,164 @@ def test_export_into_a_missing_folder_exits_2(tmp_path, capsys):
         f"planning-kit export: cannot write {path}: the folder {path.parent} does not exist\n"
     )
     assert not path.parent.exists()
+
+
+TASK_HEADER = ["Subject", "ActivityDate", "Status", "Priority", "WhatId", "Description", "Owner"]
+
+
+def seed_actions(url: str, actions: list[tuple[str, date | None, str]], **account: str) -> int:
+    """A plan with one High objective holding (name, due date, status) actions; the plan id."""
+    account_id = account.get("account_id", SF_ACCOUNT)
+    store = Store(url)
+    store.apply_import(ImportBatch(accounts=[Account(id=account_id, name="Ölwerk Zoë")]))
+    plan = store.create_plan(account_id, "expansion", "Zoë – Ölraffinerie ☃")
+    plan, anna = store.add_member(plan.id, plan.version, "Anna", "Engineer", "anna@example.com")
+    plan, goal = store.add_objective(
+        plan.id, plan.version, name="Grow pumps", type="Relationship", priority="High"
+    )
+    for name, due, status in actions:
+        plan, _ = store.add_action(
+            plan.id,
+            plan.version,
+            objective_id=goal.id,
+            name=name,
+            owner_id=anna.id,
+            due_date=due,
+            status=status,
+        )
+    store.close()
+    return plan.id
+
+
+EXPORT_ACTIONS = [
+    ("Zoë – Ölraffinerie ☃", date(2027, 3, 5), "open"),
+    ("=cmd|' /C calc'!A0", None, "open"),
+    ("Sent the quote", date(2027, 2, 1), "done"),
+]
+
+
+def test_export_sf_tasks_writes_the_open_actions(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, EXPORT_ACTIONS)
+    path = tmp_path / "tasks.csv"
+    args = ["export", str(plan_id), "--format", "sf-tasks", "--output", str(path)]
+
+    code = main([*args, "--database", url])
+
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out == ""
+    assert captured.err == f"Wrote 2 tasks to {path}\n"
+    data = path.read_bytes()
+    assert data.startswith(b"Subject,ActivityDate,Status,Priority,WhatId,Description,Owner\r\n")
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    rows = list(reader)
+    assert reader.fieldnames == TASK_HEADER
+    assert [(row["Subject"], row["ActivityDate"]) for row in rows] == [
+        ("Zoë – Ölraffinerie ☃", "2027-03-05"),
+        ("'=cmd|' /C calc'!A0", ""),
+    ]
+    assert {(row["WhatId"], row["Priority"], row["Owner"]) for row in rows} == {
+        (SF_ACCOUNT, "High", "anna@example.com")
+    }
+
+
+def test_export_ics_writes_the_dated_actions(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, EXPORT_ACTIONS)
+    path = tmp_path / "actions.ics"
+    args = ["export", str(plan_id), "--format", "ics", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 0
+
+    assert capsys.readouterr().err == f"Wrote 2 actions to {path}\n"
+    calendar = Calendar.from_ical(path.read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "Zoë – Ölraffinerie ☃ – actions"
+    events = calendar.walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == [
+        "Zoë – Ölraffinerie ☃",
+        "Done: Sent the quote",
+    ]
+    assert [event.decoded("DTSTART") for event in events] == [date(2027, 3, 5), date(2027, 2, 1)]
+
+
+def test_export_ics_to_stdout(tmp_path, capsysbinary):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, EXPORT_ACTIONS[:1])
+
+    assert main(["export", str(plan_id), "--format", "ics", "--database", url]) == 0
+
+    captured = capsysbinary.readouterr()
+    assert captured.err == b"Wrote 1 action to standard output\n"
+    [event] = Calendar.from_ical(captured.out).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Zoë – Ölraffinerie ☃"
+
+
+def test_export_sf_tasks_of_only_done_actions_writes_the_header(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, [("Sent the quote", date(2027, 2, 1), "done")])
+    path = tmp_path / "tasks.csv"
+    args = ["export", str(plan_id), "--format", "sf-tasks", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 0
+
+    assert capsys.readouterr().err == f"Wrote 0 tasks to {path}\n"
+    assert path.read_bytes() == b"Subject,ActivityDate,Status,Priority,WhatId,Description,Owner\r\n"
+
+
+def test_export_ics_of_only_undated_actions_writes_an_empty_calendar(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, [("Someday", None, "open")])
+    path = tmp_path / "actions.ics"
+    args = ["export", str(plan_id), "--format", "ics", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 0
+
+    assert capsys.readouterr().err == f"Wrote 0 actions to {path}\n"
+    calendar = Calendar.from_ical(path.read_bytes())
+    assert calendar.name == "VCALENDAR"
+    assert str(calendar["VERSION"]) == "2.0"
+    assert calendar.walk("VEVENT") == []
+
+
+@pytest.mark.parametrize(
+    ("format_name", "plan", "account_id", "message"),
+    [
+        ("sf-tasks", "abc", SF_ACCOUNT, "PLAN must be a plan number such as 3, not 'abc'"),
+        ("sf-tasks", "999", SF_ACCOUNT, "no plan with id 999"),
+        ("sf-tasks", None, "local-0123456789ab", "Data Loader needs a Salesforce AccountId"),
+        ("ics", "abc", SF_ACCOUNT, "PLAN must be a plan number such as 3, not 'abc'"),
+        ("ics", "999", SF_ACCOUNT, "no plan with id 999"),
+    ],
+)
+def test_action_export_refusals_exit_2_with_one_line(
+    tmp_path, capsys, format_name, plan, account_id, message
+):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, EXPORT_ACTIONS, account_id=account_id)
+    path = tmp_path / "out.txt"
+    args = ["export", plan or str(plan_id), "--format", format_name, "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("planning-kit export: ")
+    assert message in captured.err
+    assert captured.err.count("\n") == 1
+    assert not path.exists()
+
+
+def test_export_ics_of_a_local_account_exits_0(tmp_path, capsys):
+    url = sqlite_url(tmp_path)
+    plan_id = seed_actions(url, EXPORT_ACTIONS, account_id="local-0123456789ab")
+    path = tmp_path / "actions.ics"
+    args = ["export", str(plan_id), "--format", "ics", "--output", str(path)]
+
+    assert main([*args, "--database", url]) == 0
+
+    assert capsys.readouterr().err == f"Wrote 2 actions to {path}\n"
+    assert len(Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 2
 
 
 def test_export_of_an_unknown_format_exits_with_usage(capsys):

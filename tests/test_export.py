@@ -1,23 +1,28 @@
-"""Exports: the qualified opportunities as a Salesforce Data Loader CSV, formula neutralising."""
+"""Exports: opportunities and tasks as Data Loader CSVs, actions as iCalendar, neutralising."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 import pytest
+from icalendar import Calendar
 
 from planning_kit.cli import EXPORT_FORMAT_NAMES
 from planning_kit.export import (
     EXPORT_FORMATS,
+    FORMULA_PREFIXES,
     ExportError,
     neutralise,
     plain_number,
     render,
+    write_ics,
     write_sf_opportunities,
+    write_sf_tasks,
 )
-from planning_kit.model import Account, ImportBatch, Plan
+from planning_kit.model import Account, Action, ImportBatch, Objective, Plan, TeamMember
 from planning_kit.store import Store
 
 ACCOUNT_ID = "001bm00001ZL8UEAA1"
@@ -249,7 +254,9 @@ def test_a_refusal_writes_nothing(store: Store) -> None:
 
 def test_unknown_format_is_refused(store: Store) -> None:
     plan = seed_plan(store)
-    with pytest.raises(ExportError, match="unknown export format 'xlsx'; use sf-opportunities"):
+    with pytest.raises(
+        ExportError, match="^unknown export format 'xlsx'; use sf-opportunities, sf-tasks, ics$"
+    ):
         render("xlsx", store, plan.id)
 
 
@@ -257,6 +264,396 @@ def test_cli_choices_match_the_export_formats() -> None:
     assert list(EXPORT_FORMAT_NAMES) == list(EXPORT_FORMATS)
 
 
-@pytest.mark.parametrize(("count", "words"), [(0, "0 opportunities"), (1, "1 opportunity")])
-def test_row_counts_in_words(count: int, words: str) -> None:
-    assert EXPORT_FORMATS["sf-opportunities"].rows(count) == words
+@pytest.mark.parametrize(
+    ("format_name", "count", "words"),
+    [
+        ("sf-opportunities", 0, "0 opportunities"),
+        ("sf-opportunities", 1, "1 opportunity"),
+        ("sf-tasks", 0, "0 tasks"),
+        ("sf-tasks", 1, "1 task"),
+        ("ics", 0, "0 actions"),
+        ("ics", 2, "2 actions"),
+    ],
+)
+def test_row_counts_in_words(format_name: str, count: int, words: str) -> None:
+    assert EXPORT_FORMATS[format_name].rows(count) == words
+
+
+# -- actions: shared seeding ----------------------------------------------------------------
+
+TASK_HEADER = ["Subject", "ActivityDate", "Status", "Priority", "WhatId", "Description", "Owner"]
+NOW = datetime(2027, 1, 15, 9, 30, tzinfo=UTC)
+
+
+class PlanBuilder:
+    """Adds members, objectives and actions to one plan, keeping track of its version."""
+
+    def __init__(self, store: Store, plan: Plan) -> None:
+        self.store = store
+        self.plan = plan
+
+    def member(self, name: str, email: str | None = None, role: str = "Engineer") -> TeamMember:
+        self.plan, member = self.store.add_member(
+            self.plan.id, self.plan.version, name, role, email
+        )
+        return member
+
+    def leave(self, member: TeamMember) -> None:
+        self.plan, _ = self.store.remove_member(self.plan.id, self.plan.version, member.id)
+
+    def objective(self, name: str = "Grow pumps", priority: str = "Medium") -> Objective:
+        self.plan, objective = self.store.add_objective(
+            self.plan.id, self.plan.version, name=name, type="Relationship", priority=priority
+        )
+        return objective
+
+    def action(
+        self,
+        name: str = "Call the buyer",
+        objective: Objective | None = None,
+        owner: TeamMember | None = None,
+        **fields: object,
+    ) -> Action:
+        self.plan, action = self.store.add_action(
+            self.plan.id,
+            self.plan.version,
+            objective_id=objective.id if objective else None,
+            name=name,
+            owner_id=owner.id if owner else None,
+            **fields,
+        )
+        return action
+
+
+def builder(store: Store, plan_name: str = "FY27 growth", **account: str) -> PlanBuilder:
+    """A plan on a Salesforce account (or the given one), ready for actions."""
+    return PlanBuilder(store, seed_plan(store, plan_name, **account))
+
+
+def task_rows(store: Store, plan_id: int) -> list[dict[str, str]]:
+    """The sf-tasks export read back with DictReader, after checking header and count."""
+    data, count = render("sf-tasks", store, plan_id)
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    rows = list(reader)
+    assert reader.fieldnames == TASK_HEADER
+    assert count == len(rows)
+    return rows
+
+
+def calendar_of(store: Store, plan_id: int, now: datetime = NOW) -> tuple[Calendar, bytes]:
+    """The ics export parsed back with icalendar, and its bytes."""
+    out = io.StringIO(newline="")
+    count = write_ics(store, plan_id, out, now=now)
+    data = out.getvalue().encode("utf-8")
+    calendar = Calendar.from_ical(data)
+    assert len(calendar.walk("VEVENT")) == count
+    return calendar, data
+
+
+def events_of(store: Store, plan_id: int) -> list:
+    """The VEVENTs of the plan's ics export."""
+    calendar, _ = calendar_of(store, plan_id)
+    return calendar.walk("VEVENT")
+
+
+# -- the tasks CSV --------------------------------------------------------------------------
+
+
+def test_tasks_of_an_empty_plan_are_exactly_the_header(store: Store) -> None:
+    plan = seed_plan(store)
+    data, count = render("sf-tasks", store, plan.id)
+    assert count == 0
+    assert data == b"Subject,ActivityDate,Status,Priority,WhatId,Description,Owner\r\n"
+
+
+def test_one_task_row_per_open_action(store: Store) -> None:
+    plan = builder(store)
+    anna = plan.member("Anna Berg", "anna@example.com", role="Solution Engineer")
+    goal = plan.objective("Grow pumps", priority="High")
+    plan.action("Book the site visit", goal, anna, due_date=date(2027, 3, 5), notes="Bring hats")
+    plan.action("Send the quote", goal, status="done")
+    plan.action("Find a sponsor")
+
+    assert task_rows(store, plan.plan.id) == [
+        {
+            "Subject": "Book the site visit",
+            "ActivityDate": "2027-03-05",
+            "Status": "Not Started",
+            "Priority": "High",
+            "WhatId": ACCOUNT_ID,
+            "Description": "Objective: Grow pumps\nOwner: Anna Berg (Solution Engineer)\n"
+            "Bring hats",
+            "Owner": "anna@example.com",
+        },
+        {
+            "Subject": "Find a sponsor",
+            "ActivityDate": "",
+            "Status": "Not Started",
+            "Priority": "Normal",
+            "WhatId": ACCOUNT_ID,
+            "Description": "Objective: Unassigned",
+            "Owner": "",
+        },
+    ]
+
+
+def test_done_actions_are_not_tasks(store: Store) -> None:
+    plan = builder(store)
+    goal = plan.objective()
+    plan.action("Already done", goal, status="done", due_date=date(2027, 2, 1))
+    plan.action("Still open", goal, due_date=date(2027, 2, 1))
+    data, count = render("sf-tasks", store, plan.plan.id)
+    assert count == 1
+    assert b"Already done" not in data
+    assert [row["Subject"] for row in task_rows(store, plan.plan.id)] == ["Still open"]
+
+
+def test_only_this_plans_actions_are_tasks(store: Store) -> None:
+    plan = builder(store)
+    other = PlanBuilder(store, store.create_plan(ACCOUNT_ID, "expansion", "Other plan"))
+    other.action("Not ours")
+    plan.action("Ours")
+    assert [row["Subject"] for row in task_rows(store, plan.plan.id)] == ["Ours"]
+
+
+@pytest.mark.parametrize(
+    ("priority", "task_priority"), [("High", "High"), ("Medium", "Normal"), ("Low", "Low")]
+)
+def test_objective_priority_maps_to_task_priority(
+    store: Store, priority: str, task_priority: str
+) -> None:
+    plan = builder(store)
+    plan.action("Call", plan.objective(priority=priority))
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Priority"] == task_priority
+
+
+def test_unassigned_actions_have_normal_priority_and_say_so(store: Store) -> None:
+    plan = builder(store)
+    plan.objective(priority="High")
+    plan.action("Unassigned call")
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Priority"] == "Normal"
+    assert row["Description"] == "Objective: Unassigned"
+
+
+def test_tasks_follow_the_objectives_order_with_unassigned_last(store: Store) -> None:
+    plan = builder(store)
+    first, second = plan.objective("First"), plan.objective("Second")
+    plan.action("Loose end")
+    plan.action("Second a", second)
+    plan.action("First a", first)
+    plan.action("First b", first)
+    subjects = [row["Subject"] for row in task_rows(store, plan.plan.id)]
+    assert subjects == ["First a", "First b", "Second a", "Loose end"]
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "owner"),
+    [
+        ("Anna Berg", "anna@example.com", "anna@example.com"),
+        ("Zoë Ölberg", None, "Zoë Ölberg"),
+    ],
+)
+def test_task_owner_is_the_email_else_the_name(
+    store: Store, name: str, email: str | None, owner: str
+) -> None:
+    plan = builder(store)
+    member = plan.member(name, email)
+    plan.action("Call", owner=member)
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Owner"] == owner
+    assert row["Description"] == f"Objective: Unassigned\nOwner: {name} (Engineer)"
+
+
+def test_unowned_task_has_an_empty_owner(store: Store) -> None:
+    plan = builder(store)
+    plan.member("Anna Berg", "anna@example.com")
+    plan.action("Call")
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Owner"] == ""
+    assert "Owner:" not in row["Description"]
+
+
+@pytest.mark.parametrize(
+    ("email", "owner"), [("ben@example.com", "ben@example.com"), (None, "Ben")]
+)
+def test_former_members_still_own_their_tasks(store: Store, email: str | None, owner: str) -> None:
+    plan = builder(store)
+    ben = plan.member("Ben", email)
+    plan.action("Call", owner=ben)
+    plan.leave(ben)
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Owner"] == owner
+    assert row["Description"] == "Objective: Unassigned\nOwner: Ben (former member)"
+
+
+INJECTIONS = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_task_subject_and_owner_name_are_neutralised(store: Store, text: str) -> None:
+    plan = builder(store)
+    member = plan.member(text)
+    plan.action(text, plan.objective(text), member, notes="\t" + text)
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Subject"] == "'" + text
+    assert row["Owner"] == "'" + text
+    assert row["Description"] == (f"Objective: {text}\nOwner: {text} (Engineer)\n\t{text}")
+    assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row.values())
+
+
+@pytest.mark.parametrize("email", ["=cmd@example.com", "+1@example.com", "-2@example.com"])
+def test_task_owner_email_is_neutralised(store: Store, email: str) -> None:
+    plan = builder(store)
+    plan.action("Call", owner=plan.member("Anna", email))
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Owner"] == "'" + email
+
+
+def test_task_cells_with_commas_quotes_and_newlines_round_trip(store: Store) -> None:
+    plan = builder(store)
+    plan.action('Pumps, "large"', notes='line one\nline "two", end')
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Subject"] == 'Pumps, "large"'
+    assert row["Description"] == 'Objective: Unassigned\nline one\nline "two", end'
+
+
+def test_tasks_non_ascii_is_utf8_without_bom(store: Store) -> None:
+    text = "Zoë – Ölraffinerie ☃"
+    plan = builder(store)
+    plan.action(text, plan.objective(text), plan.member(text), notes=text)
+    data, _ = render("sf-tasks", store, plan.plan.id)
+    assert data.startswith(b"Subject,")
+    assert text.encode("utf-8") in data
+    [row] = task_rows(store, plan.plan.id)
+    assert row["Subject"] == row["Owner"] == text
+    assert row["Description"] == f"Objective: {text}\nOwner: {text} (Engineer)\n{text}"
+
+
+@pytest.mark.parametrize(("source", "origin"), [("typed", "typed in"), ("report", "a report")])
+def test_tasks_of_a_local_account_are_refused(store: Store, source: str, origin: str) -> None:
+    plan = builder(store, id="local-0123456789ab", name="Hand Made Ltd", source=source)
+    plan.action("Call")
+    with pytest.raises(ExportError) as exc:
+        render("sf-tasks", store, plan.plan.id)
+    message = str(exc.value)
+    assert "Data Loader needs a Salesforce AccountId" in message
+    assert "'Hand Made Ltd'" in message and origin in message
+
+
+def test_a_task_refusal_writes_nothing(store: Store) -> None:
+    plan = builder(store, id="local-0123456789ab", name="Hand Made Ltd")
+    plan.action("Call")
+    out = io.StringIO()
+    with pytest.raises(ExportError):
+        write_sf_tasks(store, plan.plan.id, out)
+    assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize("format_name", ["sf-tasks", "ics"])
+def test_unknown_plan_is_refused_by_the_action_formats(store: Store, format_name: str) -> None:
+    with pytest.raises(ExportError, match="^no plan with id 999$"):
+        render(format_name, store, 999)
+
+
+# -- the actions calendar -------------------------------------------------------------------
+
+
+def test_calendar_of_an_empty_plan_has_its_properties_and_no_events(store: Store) -> None:
+    plan = seed_plan(store, "Zoë – Ölraffinerie ☃")
+    data, count = render("ics", store, plan.id)
+    assert count == 0
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    calendar = Calendar.from_ical(data)
+    assert calendar.walk("VEVENT") == []
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]) == f"-//planning-kit//Account plan {plan.id}//EN"
+    assert str(calendar["X-WR-CALNAME"]) == "Zoë – Ölraffinerie ☃ – actions"
+
+
+def test_one_all_day_event_per_dated_action(store: Store) -> None:
+    plan = builder(store)
+    anna = plan.member("Anna Berg", "anna@example.com")
+    goal = plan.objective("Grow pumps")
+    visit = plan.action("Site visit", goal, anna, due_date=date(2027, 3, 5), notes="Hats")
+    plan.action("Someday", goal)
+    quote = plan.action("Send quote", due_date=date(2027, 12, 31), status="done")
+
+    calendar, data = calendar_of(store, plan.plan.id)
+    events = calendar.walk("VEVENT")
+
+    assert [str(event["SUMMARY"]) for event in events] == ["Site visit", "Done: Send quote"]
+    assert b"DTSTART;VALUE=DATE:20270305\r\n" in data
+    assert b"DTEND;VALUE=DATE:20270306\r\n" in data
+    assert b"DTSTART;VALUE=DATE:20271231\r\n" in data
+    assert b"DTEND;VALUE=DATE:20280101\r\n" in data
+    first, second = events
+    assert first.decoded("DTSTART") == date(2027, 3, 5)
+    assert first.decoded("DTEND") == date(2027, 3, 6)
+    assert second.decoded("DTEND") == date(2028, 1, 1)
+    assert str(first["UID"]) == f"action-{visit.id}-plan-{plan.plan.id}@planning-kit"
+    assert str(second["UID"]) == f"action-{quote.id}-plan-{plan.plan.id}@planning-kit"
+    assert first.decoded("DTSTAMP") == NOW
+    assert str(first["DESCRIPTION"]) == "Objective: Grow pumps\nOwner: Anna Berg (Engineer)\nHats"
+    assert [str(c) for c in first["CATEGORIES"].cats] == ["Grow pumps"]
+    assert [str(c) for c in second["CATEGORIES"].cats] == ["Unassigned"]
+
+
+def test_calendar_uids_are_stable_across_exports(store: Store) -> None:
+    plan = builder(store)
+    plan.action("One", due_date=date(2027, 3, 5))
+    plan.action("Two", due_date=date(2027, 3, 6))
+    first, _ = calendar_of(store, plan.plan.id, now=NOW)
+    second, _ = calendar_of(store, plan.plan.id, now=datetime(2027, 6, 1, tzinfo=UTC))
+    uids = [str(event["UID"]) for event in first.walk("VEVENT")]
+    assert uids == [str(event["UID"]) for event in second.walk("VEVENT")]
+    assert len(set(uids)) == 2
+
+
+def test_calendar_stamp_is_utc_now_by_default(store: Store) -> None:
+    plan = builder(store)
+    plan.action("One", due_date=date(2027, 3, 5))
+    before = datetime.now(UTC).replace(microsecond=0)
+    data, count = render("ics", store, plan.plan.id)
+    after = datetime.now(UTC)
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert count == 1
+    assert before <= event.decoded("DTSTAMP") <= after
+    assert re.search(rb"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", data)
+
+
+def test_calendar_of_a_local_account_is_written(store: Store) -> None:
+    plan = builder(store, id="local-0123456789ab", name="Hand Made Ltd", source="typed")
+    plan.action("Call", due_date=date(2027, 3, 5))
+    assert len(events_of(store, plan.plan.id)) == 1
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_calendar_text_is_kept_as_typed(store: Store, text: str) -> None:
+    """A calendar is not a spreadsheet: its text is written as typed (escaped by icalendar)."""
+    plan = builder(store, text)
+    plan.action(text, plan.objective(text), due_date=date(2027, 3, 5), notes="\t" + text)
+    calendar, _ = calendar_of(store, plan.plan.id)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == text
+    assert str(event["DESCRIPTION"]) == f"Objective: {text}\n\t{text}"
+    assert [str(c) for c in event["CATEGORIES"].cats] == [text]
+    assert str(calendar["X-WR-CALNAME"]) == f"{text} – actions"
+
+
+def test_calendar_non_ascii_round_trips(store: Store) -> None:
+    text = "Zoë – Ölraffinerie ☃"
+    plan = builder(store)
+    long_name = f"{text}, {text}; {text} {text}"
+    owner = plan.member(text)
+    plan.action(long_name, plan.objective(text), owner, due_date=date(2027, 3, 5), notes=text)
+    data, count = render("ics", store, plan.plan.id)
+    assert count == 1
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 75
+    [event] = Calendar.from_ical(data.decode("utf-8")).walk("VEVENT")
+    assert str(event["SUMMARY"]) == long_name
+    assert str(event["DESCRIPTION"]) == f"Objective: {text}\nOwner: {text} (Engineer)\n{text}"
+    assert [str(c) for c in event["CATEGORIES"].cats] == [text]

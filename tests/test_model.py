@@ -242,7 +242,8 @@ TARGET = {
             Potential,
             {"plan_id": 1, "solution_id": "s", "status": "maybe"},
             "status",
-            "status: 'maybe' is not allowed; use 'whitespace', 'potential', 'current', 'won' or 'blocked'",
+            "status: 'maybe' is not allowed; use "
+            "'whitespace', 'potential', 'current', 'won' or 'blocked'",
         ),
         (
             Opportunity,
