@@ -76,6 +76,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Alembic (which costs a quarter of a second on every page); a test keeps it in step.
 HEAD_REVISION = "0003"
 MAX_NAME_LENGTH = 200
+MAX_LINK_TARGET = 60  # objective_links.target_id
 OWNER_ROLE = "Account Executive"  # the role a plan's starter gets on its team; editable
 
 
@@ -599,8 +600,10 @@ class Store:
     def update_plan(
         self, plan_id: int, expected_version: int, *, who: str | None = None, **changes: Any
     ) -> Plan:
-        """Change plan fields (name, plan_type, owner, status, period_start, period_end)."""
-        allowed = {"name", "plan_type", "owner", "status", "period_start", "period_end"}
+        """Change plan fields (name, plan_type, status, period_start, period_end)."""
+        allowed = {"name", "plan_type", "status", "period_start", "period_end"}
+        if "owner" in changes:
+            raise StoreError("the owner is a team member: change it with set_owner")
         unknown = set(changes) - allowed
         if unknown:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of a plan")
@@ -1390,6 +1393,18 @@ class Store:
         if row is None or row.plan_id != plan_id:
             raise StoreError(f"team member {member_id} is not on this plan's team")
 
+    def _check_member_name(
+        self, conn: Connection, plan_id: int, name: str | None, member_id: int | None = None
+    ) -> None:
+        """Refuse a name that a current member (other than `member_id`) already has."""
+        current = conn.execute(
+            select(team_members.c.id, team_members.c.name).where(
+                (team_members.c.plan_id == plan_id) & team_members.c.left_at.is_(None)
+            )
+        )
+        if any(r.id != member_id and name_key(r.name) == name_key(name) for r in current):
+            raise StoreError(f"{' '.join((name or '').split())} is already on the team")
+
     def _objective_check(self, conn: Connection, plan_id: int, objective_id: int | None) -> None:
         if objective_id is None:
             return
@@ -1437,13 +1452,7 @@ class Store:
                     team_members.c.plan_id == plan_id
                 )
             )
-            current = conn.execute(
-                select(team_members.c.name).where(
-                    (team_members.c.plan_id == plan_id) & team_members.c.left_at.is_(None)
-                )
-            )
-            if any(name_key(r.name) == name_key(name) for r in current):
-                raise StoreError(f"{' '.join(name.split())} is already on the team")
+            self._check_member_name(conn, plan_id, name)
             values = {
                 "plan_id": plan_id,
                 "name": name,
@@ -1479,6 +1488,13 @@ class Store:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of a team member")
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
+            row = conn.execute(
+                select(team_members.c.left_at).where(
+                    (team_members.c.id == member_id) & (team_members.c.plan_id == plan_id)
+                )
+            ).first()
+            if "name" in fields and row is not None and row.left_at is None:
+                self._check_member_name(conn, plan_id, fields["name"], member_id)
             self._save(
                 conn, plan, team_members, TeamMember, "team_member", member_id, fields, who, now
             )
@@ -1536,6 +1552,7 @@ class Store:
             self._member_check(conn, plan_id, member_id)
             row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
             if row.left_at is not None:
+                self._check_member_name(conn, plan_id, row.name, member_id)
                 conn.execute(
                     update(team_members).where(team_members.c.id == member_id).values(left_at=None)
                 )
@@ -1690,14 +1707,22 @@ class Store:
             self._objective_check(conn, plan_id, objective_id)
             name = conn.scalar(select(objectives.c.name).where(objectives.c.id == objective_id))
             moved = list(
-                conn.scalars(select(actions.c.id).where(actions.c.objective_id == objective_id))
+                conn.scalars(
+                    select(actions.c.id)
+                    .where(actions.c.objective_id == objective_id)
+                    .order_by(actions.c.position, actions.c.id)
+                )
             )
-            conn.execute(
-                update(actions)
-                .where(actions.c.objective_id == objective_id)
-                .values(objective_id=None, updated_by=who, updated_at=now)
-            )
-            for action_id in moved:
+            # they join the end of the unassigned actions, in their order
+            start = self._next_action_position(conn, plan_id, None)
+            for offset, action_id in enumerate(moved):
+                conn.execute(
+                    update(actions)
+                    .where(actions.c.id == action_id)
+                    .values(
+                        objective_id=None, position=start + offset, updated_by=who, updated_at=now
+                    )
+                )
                 self._log(
                     conn,
                     who,
@@ -1790,7 +1815,12 @@ class Store:
         """Link an objective to a potential (cell id), an opportunity or an insight."""
         if kind not in LINK_KINDS:
             raise StoreError(f"cannot link an objective to a {kind!r} ({', '.join(LINK_KINDS)})")
-        target_id = str(target_id)
+        target_id = str(target_id).strip()
+        if not target_id or len(target_id) > MAX_LINK_TARGET:
+            raise StoreError(
+                f"a {kind} link needs an id of 1 to {MAX_LINK_TARGET} characters, "
+                f"not {target_id[:70]!r}"
+            )
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> None:
             self._objective_check(conn, plan_id, objective_id)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from planning_kit.store import HEAD_REVISION, Store, make_engine
 from planning_kit.tables import metadata
@@ -89,5 +91,66 @@ def test_downgrade_to_base_then_upgrade_again(database_url: str) -> None:
     try:
         assert store.schema_revision() == HEAD
         assert store.count_accounts() == 0
+    finally:
+        store.close()
+
+
+PLANS_BEFORE_TEAMS = [
+    # (name, owner, created_by, the owning team member the upgrade gives the plan)
+    ("Owned", "Dana Scully", "fox", "Dana Scully"),
+    ("No owner", None, "fox", "fox"),
+    ("Nobody", None, None, "Plan owner"),
+]
+
+
+def test_upgrade_to_0003_gives_each_existing_plan_its_owner_as_its_team(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    now = datetime(2026, 11, 30, 9, 0)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0002")
+        with engine.begin() as conn:
+            assert "team_members" not in inspect(conn).get_table_names()
+            conn.execute(
+                text(
+                    "INSERT INTO accounts (id, name, name_key, source, updated_at) "
+                    "VALUES (:id, 'Acme Holdings', 'acme holdings', 'salesforce', :now)"
+                ),
+                {"id": "001bm00001ZL8UEAA1", "now": now},
+            )
+            for name, owner, created_by, _ in PLANS_BEFORE_TEAMS:
+                conn.execute(
+                    text(
+                        "INSERT INTO plans (account_id, plan_type, name, owner, status, version, "
+                        "created_by, created_at, updated_at) VALUES ('001bm00001ZL8UEAA1', "
+                        "'expansion', :name, :owner, 'active', 7, :created_by, :now, :now)"
+                    ),
+                    {"name": name, "owner": owner, "created_by": created_by, "now": now},
+                )
+            plan_ids = dict(conn.execute(text("SELECT name, id FROM plans")).all())
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
+            assert schema_diff(conn) == []
+    finally:
+        engine.dispose()
+    store = Store(database_url)
+    try:
+        for name, _owner, _created_by, member in PLANS_BEFORE_TEAMS:
+            plan = store.get_plan(plan_ids[name])
+            assert plan.version == 7  # the upgrade is not an edit of the plan
+            team = store.team(plan.id)
+            assert [(m.name, m.role, m.is_owner, m.position) for m in team] == [
+                (member, "Account Executive", True, 1)
+            ]
+            assert (team[0].email, team[0].left_at) == (None, None)
+        # the new team is a real one: it takes members after its owner
+        plan = store.get_plan(plan_ids["Owned"])
+        plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
+        assert [m.is_owner for m in store.team(plan.id)] == [True, False]
+        assert fox.position == 2
     finally:
         store.close()
