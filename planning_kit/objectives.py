@@ -125,7 +125,7 @@ def arrange(
     for action in sorted(actions, key=lambda a: (a.position, a.id or 0)):
         by_objective.setdefault(action.objective_id, []).append(action)
     entries = []
-    for objective in objectives:
+    for objective in sorted(objectives, key=lambda o: (o.position, o.id or 0)):
         mine = by_objective.get(objective.id, [])
         shown = [a for a in mine if filters.action_matches(a, objective, today)]
         if filters.objective_matches(objective, today) or shown:
@@ -181,7 +181,7 @@ def count(objectives: list[Objective], actions: list[Action], today: date) -> Co
 
 
 def owner_label(owner_id: int | None, team: list[TeamMember]) -> str:
-    """The owner as shown on an item: name, '(former member)' for someone who left, or '—'."""
+    """The owner as shown: name, '(former member)' if they left, 'no owner' or 'unknown owner'."""
     if owner_id is None:
         return "no owner"
     member = next((m for m in team if m.id == owner_id), None)

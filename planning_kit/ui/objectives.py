@@ -34,7 +34,7 @@ from ..objectives import (
     owner_label,
 )
 from ..potentials import STATUS_TITLES, load_grid
-from ..store import PlanConflict
+from ..store import PlanConflict, StoreError
 from ._base import PlanContext, StatusLine, esc, fill, guarded, money, when
 from .item_list import ItemList
 
@@ -145,7 +145,7 @@ class ObjectivesModel:
 
     def link_labels(self, objective: Objective) -> list[tuple[str, str]]:
         """(label, 'kind:id') of the objective's links."""
-        labels = dict(self.link_choices())
+        labels = {key: label for label, key in self.link_choices()}
         return [
             (labels.get(f"{kind}:{target}", f"{kind.title()} {target}"), f"{kind}:{target}")
             for kind, target in objective.links
@@ -383,6 +383,7 @@ class ObjectivesTile:
         self.model = ObjectivesModel(context, today)
         self.status = StatusLine("pk-objectives-status")
         self._open = ""  # "o<id>", "a<id>" or ""
+        self._pending_delete = ""  # the objective whose deletion awaits confirmation
         self._shown: Objective | Action | None = None
         self._loading = False
         self._summary = w.HTML()
@@ -603,6 +604,9 @@ class ObjectivesTile:
             self._show_action(int(self._open[1:]))
 
     def _show_objective(self, objective_id: int) -> None:
+        if self._pending_delete != f"o{objective_id}":
+            self._pending_delete = ""
+            self._delete_objective.description = "Delete objective"
         objective = self.model.store.get_objective(objective_id)
         self._shown = objective
         actions = [a for a in self.model.actions() if a.objective_id == objective_id]
@@ -715,6 +719,16 @@ class ObjectivesTile:
             self.refresh()
             self.status.show(str(exc), "error")
             return
+        except StoreError:
+            if not self._exists(self._open):
+                self._open = ""
+                self.refresh()
+                self.status.show(
+                    f"Not saved: this {kind} was deleted elsewhere; the list is up to date now.",
+                    "error",
+                )
+                return
+            raise
         if not result.saved:
             messages[role].value = _message(result.message, "error")
             return
@@ -767,7 +781,8 @@ class ObjectivesTile:
         if not self._open.startswith("o"):
             return
         button = self._delete_objective
-        if button.description != "Confirm delete":
+        if self._pending_delete != self._open:
+            self._pending_delete = self._open
             button.description = "Confirm delete"
             self.status.show(
                 "Delete this objective? Its actions move to the unassigned actions. "
@@ -775,6 +790,7 @@ class ObjectivesTile:
                 "warning",
             )
             return
+        self._pending_delete = ""
         button.description = "Delete objective"
         self.model.delete_objective(int(self._open[1:]))
         self._open = ""
