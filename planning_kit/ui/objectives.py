@@ -31,6 +31,7 @@ from ..objectives import (
     arrange,
     count,
     is_overdue,
+    objective_hints,
     owner_label,
 )
 from ..potentials import STATUS_TITLES, load_grid
@@ -402,7 +403,10 @@ class ObjectivesTile:
         self._editor.add_class("pk-objectives-editor")
         self.widget = w.VBox(
             [
-                w.HBox([self._summary, self._chart]),
+                w.HBox(
+                    [w.Box([self._summary], layout=w.Layout(flex="1 1 auto")), self._chart],
+                    layout=w.Layout(width="100%", align_items="flex-start"),
+                ),
                 self.status.widget,
                 self._filters,
                 self._new,
@@ -585,11 +589,11 @@ class ObjectivesTile:
             self._f_owner.options = [("Anyone", None), ("No owner", NO_OWNER)] + [
                 (m.label, m.id) for m in team
             ]
-            self._f_owner.value = owner if owner in {v for _, v in self._f_owner.options} else None
+            _choose(self._f_owner, owner)
             division = self._f_division.value
             choices = [("Any", None)] + [(d.name, d.id) for d in self.model.divisions()]
             self._f_division.options = choices
-            self._f_division.value = division if division in {v for _, v in choices} else None
+            _choose(self._f_division, division)
         finally:
             self._loading = False
 
@@ -623,13 +627,16 @@ class ObjectivesTile:
             o["owner_id"].options = self.model.owner_choices(objective.owner_id)
             for role, widget in o.items():
                 value = getattr(objective, role)
-                widget.value = (value.isoformat() if value else "") if role == "due_date" else value
+                if isinstance(widget, w.Dropdown):
+                    _choose(widget, value)
+                else:
+                    widget.value = (
+                        (value.isoformat() if value else "") if role == "due_date" else value
+                    )
             for message in self._o_messages.values():
                 message.value = ""
         finally:
             self._loading = False
-        from ..objectives import objective_hints
-
         hints = objective_hints(objective, actions, self.model.today)
         self._hints.value = "".join(
             f"<div style='color:#8a5a00;font-size:12px'>⚑ {esc(h)}</div>" for h in hints
@@ -666,7 +673,10 @@ class ObjectivesTile:
                 value = getattr(action, role)
                 if role in ("due_date", "completed_on"):
                     value = value.isoformat() if value else ""
-                widget.value = value
+                if isinstance(widget, w.Dropdown):
+                    _choose(widget, value)
+                else:
+                    widget.value = value
             for message in self._a_messages.values():
                 message.value = ""
         finally:
@@ -819,6 +829,12 @@ class ObjectivesTile:
             self.model.unlink(int(self._open[1:]), self._unlink_choice.value)
             self.refresh()
             self.status.show("Unlinked.", "ok")
+
+
+def _choose(dropdown: w.Dropdown, value: Any) -> None:
+    """Select `value` if it is a choice, else the first choice (None would show a blank)."""
+    values = [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
+    dropdown.index = values.index(value) if value in values else 0
 
 
 def _message(text: str, kind: str) -> str:

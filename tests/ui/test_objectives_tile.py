@@ -1196,3 +1196,19 @@ def test_a_type_the_new_plan_type_lacks_stays_shown_and_nothing_is_saved(
     assert "Objectives · Customer Success" in tile._summary.value
     add_objective(tile, "Adopt")
     assert sample_store.objectives(plan_id)[-1].type == "Adoption"
+
+
+def test_none_choices_show_their_label_not_a_blank(tile):
+    """A drop-down whose value is None (no owner, whole account, unassigned, anyone) shows it."""
+    grow = add_objective(tile, "Grow")
+    click_item(tile, f"o{grow}")
+    for role, label in (("owner_id", "No owner"), ("division_id", "Whole account")):
+        dropdown = objective_field(tile, role)
+        assert (dropdown.index, dropdown.label) == (0, label)
+    loose = add_action(tile, "Loose end")
+    action_field(tile, "objective_id").index = 0  # move it to the unassigned actions
+    click_item(tile, f"a{loose}")
+    dropdown = action_field(tile, "objective_id")
+    assert (dropdown.index, dropdown.label) == (0, "Unassigned actions")
+    owner_filter = one(tile, "pk-objectives-filter-owner")
+    assert (owner_filter.index, owner_filter.label) == (0, "Anyone")
