@@ -391,6 +391,7 @@ class ObjectivesTile:
         self._chart = w.Output()
         self._chart.add_class("pk-objectives-chart")
         self._list = ItemList(empty_message="No objectives yet: add the first one above.")
+        self._list.layout.width = "100%"
         self._list.on_select(self._on_select)
         self._build_filters()
         self._build_new()
@@ -403,10 +404,8 @@ class ObjectivesTile:
         self._editor.add_class("pk-objectives-editor")
         self.widget = w.VBox(
             [
-                w.HBox(
-                    [w.Box([self._summary], layout=w.Layout(flex="1 1 auto")), self._chart],
-                    layout=w.Layout(width="100%", align_items="flex-start"),
-                ),
+                self._summary,
+                self._chart,
                 self.status.widget,
                 self._filters,
                 self._new,
