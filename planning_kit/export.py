@@ -4,7 +4,9 @@
 records) and `ics` every dated action as an all-day event. Every export is plain text built in
 memory first, so a refusal never leaves half a file. CSV text cells go through `neutralise`
 (formula injection); numbers and dates are written raw. A calendar is not a spreadsheet: its
-text is written as typed, escaped by icalendar.
+text is written as typed, escaped by icalendar. An action whose due date lies outside the years
+the store accepts (1900 to 2999; say a 9999-12-31 saved before that rule) gets no calendar
+event, since a calendar cannot hold the day after it; the CSVs write such a date as stored.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .model import (
     Plan,
     Potential,
     TeamMember,
+    day_problem,
     salesforce_id_18,
 )
 from .plan_types import Catalogue, load_plan_types
@@ -267,6 +270,12 @@ def _action_event(item: ActionContext, due: date, stamp: datetime) -> Event:
     return event
 
 
+def calendar_day(item: ActionContext) -> date | None:
+    """The day of the action's event: its due date, or None when undated or out of range."""
+    due = item.action.due_date
+    return due if due is not None and day_problem(due) is None else None
+
+
 def write_ics(store: Store, plan_id: int, out: TextIO, now: datetime | None = None) -> int:
     """Write the plan's dated actions as an iCalendar file of all-day events; return the count."""
     plan = _plan(store, plan_id)
@@ -276,9 +285,9 @@ def write_ics(store: Store, plan_id: int, out: TextIO, now: datetime | None = No
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{plan.name} – actions")
     events = [
-        _action_event(item, item.action.due_date, stamp)
+        _action_event(item, due, stamp)
         for item in plan_actions(store, plan_id)
-        if item.action.due_date is not None
+        if (due := calendar_day(item)) is not None
     ]
     for event in events:
         calendar.add_component(event)

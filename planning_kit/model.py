@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
@@ -11,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -22,6 +25,20 @@ POTENTIAL_STATUSES: tuple[str, ...] = ("whitespace", "potential", "current", "wo
 
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ID_RE = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as typed, without control characters (NUL and the like) or surrounding whitespace.
+
+    Line breaks (as \\n) and tabs inside the text are kept; use `clean_line` for one-line fields.
+    """
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
+def clean_line(value: str | None) -> str:
+    """One line of text: control characters dropped, runs of whitespace made one space."""
+    return " ".join(clean_text(value).split())
 
 
 def name_key(name: str) -> str:
@@ -90,10 +107,33 @@ class InvalidRecord(ValueError):
         super().__init__(f"{field.replace('_', ' ')}: {message}" if field else message)
 
 
+# Validation context of a record read back from the database: rules added since it was saved
+# (such as the range of dates) are not applied again, so what was saved can always be read.
+STORED = "stored"
+# Validation context of a changed record: the record before the change, whose kept values are
+# not checked again (only what the change brings in is).
+BEFORE = "before"
+
+
 def make_record(model: type[R], **values: Any) -> R:
     """Build a record, turning pydantic's first error into a plain-words InvalidRecord."""
+    return _validated(model, values, None)
+
+
+def revise_record(before: R, **changes: Any) -> R:
+    """The record with `changes`; values kept from `before` are not checked again."""
+    return _validated(type(before), before.model_dump() | changes, {BEFORE: before})
+
+
+def stored_record(model: type[R], values: Mapping[str, Any]) -> R:
+    """A record as it was saved (newer rules, such as the range of dates, are not applied)."""
+    return model.model_validate(dict(values), context={STORED: True})
+
+
+def _validated(model: type[R], values: dict[str, Any], context: dict[str, Any] | None) -> R:
+    """The validated record, or an InvalidRecord naming the first field that is wrong."""
     try:
-        return model(**values)
+        return model.model_validate(values, context=context)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
@@ -331,11 +371,51 @@ ActionStatus = Literal["open", "done"]
 LinkKind = Literal["potential", "opportunity", "insight"]
 
 
-def _required_text(value: str) -> str:
-    text = " ".join((value or "").split())
-    if not text:
+# Dates of objectives and actions (due, completed) lie in these years; a calendar or a
+# spreadsheet cannot take 9999-12-31 plus a day, and no plan runs that long.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def day_problem(day: date) -> str | None:
+    """Why a date is refused for an objective or action ('... is out of range'), or None."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return (
+        f"{day.isoformat()} is out of range; use a date from {FIRST_DAY.isoformat()} "
+        f"to {LAST_DAY.isoformat()}"
+    )
+
+
+def _kept(value: Any, info: ValidationInfo) -> bool:
+    """Whether the value was saved before (read back, or unchanged in an edit): not re-checked."""
+    context = info.context or {}
+    before = context.get(BEFORE)
+    return bool(context.get(STORED)) or (
+        before is not None and getattr(before, info.field_name or "", None) == value
+    )
+
+
+def _day_in_range(value: date | None, info: ValidationInfo) -> date | None:
+    problem = None if value is None or _kept(value, info) else day_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _required_text(value: str, info: ValidationInfo) -> str:
+    text = clean_line(value)
+    if not text and not (info.context or {}).get(STORED):
         raise ValueError("must not be empty")
     return text
+
+
+def _line(value: str | None) -> str:
+    return clean_line(value)
+
+
+def _text(value: str | None) -> str:
+    return clean_text(value)
 
 
 class TeamMember(Record):
@@ -355,7 +435,7 @@ class TeamMember(Record):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        text = (value or "").strip()
+        text = clean_text(value)
         if not text:
             return None
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
@@ -396,6 +476,9 @@ class Objective(Record):
     updated_at: datetime | None = Field(None, description="When it last changed")
 
     _name = field_validator("name", "type")(_required_text)
+    _metric = field_validator("metric")(_line)
+    _texts = field_validator("description", "strategy")(_text)
+    _due = field_validator("due_date")(_day_in_range)
 
     @property
     def is_open(self) -> bool:
@@ -420,6 +503,8 @@ class Action(Record):
     updated_at: datetime | None = Field(None, description="When it last changed")
 
     _name = field_validator("name")(_required_text)
+    _notes = field_validator("notes")(_text)
+    _days = field_validator("due_date", "completed_on")(_day_in_range)
 
     @property
     def is_open(self) -> bool:

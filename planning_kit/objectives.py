@@ -3,6 +3,7 @@
 Plain Python over `model` records, so the tile, the launchpad line and the analysts' frames agree.
 
 - An objective is open while Not Started, In Progress or Deferred; Achieved and Canceled close it.
+  Only Achieved counts as done: a Canceled objective is closed but was not done.
 - An action is open until it is done.
 - Overdue means open with a due date before today (today is passed in, so tests can fix it).
 - The launchpad line counts objectives, open actions, and overdue objectives and actions.
@@ -26,7 +27,11 @@ def is_overdue(item: Objective | Action, today: date) -> bool:
 
 
 def objective_hints(objective: Objective, actions: list[Action], today: date) -> list[str]:
-    """Coaching hints for one objective, given its actions."""
+    """Coaching hints for one objective, given its actions.
+
+    An action with an owner and a due date counts towards the two planned actions whether it is
+    open or done: a done action was planned, and carried out.
+    """
     hints = []
     ready = [a for a in actions if a.owner_id is not None and a.due_date is not None]
     if objective.is_open and len(ready) < 2:
@@ -141,7 +146,10 @@ def arrange(
 
 @dataclass(frozen=True)
 class Counts:
-    """Open, overdue and done, for objectives and for actions."""
+    """Open, overdue and done, for objectives and for actions.
+
+    A done objective is Achieved; a Canceled one is closed but not done (`objectives_canceled`).
+    """
 
     objectives: int
     objectives_open: int
@@ -151,6 +159,7 @@ class Counts:
     actions_open: int
     actions_overdue: int
     actions_done: int
+    objectives_canceled: int = 0
 
     @property
     def overdue(self) -> int:
@@ -167,16 +176,17 @@ class Counts:
 
 
 def count(objectives: list[Objective], actions: list[Action], today: date) -> Counts:
-    """Counts of open, overdue and done objectives (achieved or canceled) and actions."""
+    """Counts of open, overdue and done (achieved) objectives, canceled ones, and actions."""
     return Counts(
         objectives=len(objectives),
         objectives_open=sum(o.is_open for o in objectives),
         objectives_overdue=sum(is_overdue(o, today) for o in objectives),
-        objectives_done=sum(not o.is_open for o in objectives),
+        objectives_done=sum(o.status == "Achieved" for o in objectives),
         actions=len(actions),
         actions_open=sum(a.is_open for a in actions),
         actions_overdue=sum(is_overdue(a, today) for a in actions),
         actions_done=sum(not a.is_open for a in actions),
+        objectives_canceled=sum(o.status == "Canceled" for o in objectives),
     )
 
 

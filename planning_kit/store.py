@@ -42,6 +42,7 @@ from .model import (
     Division,
     Event,
     ImportBatch,
+    InvalidRecord,
     InvalidSalesforceId,
     Objective,
     Opportunity,
@@ -50,10 +51,15 @@ from .model import (
     RevenueTarget,
     TeamMember,
     UpsertResult,
+    clean_line,
+    clean_text,
     make_record,
     name_key,
+    revise_record,
     salesforce_id_18,
+    stored_record,
 )
+from .plan_types import PlanTypeRegistry, load_plan_types
 from .tables import (
     accounts,
     actions,
@@ -155,8 +161,9 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Owns the database: migrates it on open and answers in domain records."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, plan_types: PlanTypeRegistry | None = None) -> None:
         self.url = url or settings.database_url()
+        self._plan_types = plan_types
         self.engine = make_engine(self.url)
         try:
             self.migrate()
@@ -164,10 +171,17 @@ class Store:
             raise StoreError(f"cannot open the database {self.url}: {exc.orig}") from None
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls, plan_types: PlanTypeRegistry | None = None) -> Store:
         """A store on a fresh temporary SQLite file (for tests and trials)."""
         folder = tempfile.mkdtemp(prefix="planning-kit-")
-        return cls(f"sqlite:///{folder}/planning.sqlite")
+        return cls(f"sqlite:///{folder}/planning.sqlite", plan_types)
+
+    @property
+    def plan_types(self) -> PlanTypeRegistry:
+        """The plan types that objective types are checked against (the configured folder's)."""
+        if self._plan_types is None:
+            self._plan_types = load_plan_types()
+        return self._plan_types
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -517,7 +531,7 @@ class Store:
         """Start a plan for an account."""
         who = who or settings.current_user()
         key = self.resolve_account_id(account_id)
-        name = (name or "").strip()
+        name = clean_text(name)
         if not name:
             raise StoreError("a plan needs a name")
         now = utcnow()
@@ -608,7 +622,7 @@ class Store:
         if unknown:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of a plan")
         if "name" in changes:
-            changes["name"] = (changes["name"] or "").strip()
+            changes["name"] = clean_text(changes["name"])
             if not changes["name"]:
                 raise StoreError("a plan needs a name")
         who = who or settings.current_user()
@@ -721,7 +735,7 @@ class Store:
     def _check_division_name(
         self, conn: Connection, account_id: str, name: str, skip_id: int | None = None
     ) -> str:
-        name = " ".join((name or "").split())
+        name = clean_line(name)
         if not name:
             raise StoreError("a division needs a name")
         if len(name) > MAX_NAME_LENGTH:
@@ -1359,8 +1373,8 @@ class Store:
         ).first()
         if row is None:
             raise StoreError(f"no {entity.replace('_', ' ')} {record_id} in this plan")
-        before = model(**_fields(row, model))
-        after = make_record(model, **(before.model_dump() | values))
+        before = stored_record(model, _fields(row, model))
+        after = revise_record(before, **values)
         changed = {
             k: getattr(after, k)
             for k in values
@@ -1393,17 +1407,35 @@ class Store:
         if row is None or row.plan_id != plan_id:
             raise StoreError(f"team member {member_id} is not on this plan's team")
 
+    def _owner_check(
+        self, conn: Connection, plan_id: int, owner_id: int | None, current: int | None = None
+    ) -> None:
+        """A new owner is a current member of the plan's team; `current`, the owner an item
+        already has, stays even when they have left (nothing is lost)."""
+        self._member_check(conn, plan_id, owner_id)
+        if owner_id is None or owner_id == current:
+            return
+        row = conn.execute(
+            select(team_members.c.name, team_members.c.left_at).where(team_members.c.id == owner_id)
+        ).one()
+        if row.left_at is not None:
+            raise StoreError(
+                f"{row.name} has left the team and cannot be given new work: choose a current "
+                f"member as the owner, or bring {row.name} back to the team first"
+            )
+
     def _check_member_name(
         self, conn: Connection, plan_id: int, name: str | None, member_id: int | None = None
     ) -> None:
         """Refuse a name that a current member (other than `member_id`) already has."""
+        name = clean_line(name)
         current = conn.execute(
             select(team_members.c.id, team_members.c.name).where(
                 (team_members.c.plan_id == plan_id) & team_members.c.left_at.is_(None)
             )
         )
         if any(r.id != member_id and name_key(r.name) == name_key(name) for r in current):
-            raise StoreError(f"{' '.join((name or '').split())} is already on the team")
+            raise StoreError(f"{name} is already on the team")
 
     def _objective_check(self, conn: Connection, plan_id: int, objective_id: int | None) -> None:
         if objective_id is None:
@@ -1432,7 +1464,7 @@ class Store:
             .order_by(team_members.c.position, team_members.c.id)
         )
         with self.engine.connect() as conn:
-            return [TeamMember(**r._mapping) for r in conn.execute(query)]
+            return [stored_record(TeamMember, r._mapping) for r in conn.execute(query)]
 
     def add_member(
         self,
@@ -1471,7 +1503,7 @@ class Store:
     def _member(self, member_id: int) -> TeamMember:
         with self.engine.connect() as conn:
             row = conn.execute(select(team_members).where(team_members.c.id == member_id)).one()
-        return TeamMember(**row._mapping)
+        return stored_record(TeamMember, row._mapping)
 
     def update_member(
         self,
@@ -1493,15 +1525,18 @@ class Store:
                     (team_members.c.id == member_id) & (team_members.c.plan_id == plan_id)
                 )
             ).first()
-            if "name" in fields and row is not None and row.left_at is None:
+            if "name" in fields and row is not None:
+                # a former member may not take a current member's name either: when they
+                # rejoin, two members of the same name would be on the team
                 self._check_member_name(conn, plan_id, fields["name"], member_id)
             self._save(
                 conn, plan, team_members, TeamMember, "team_member", member_id, fields, who, now
             )
-            member = TeamMember(
-                **conn.execute(select(team_members).where(team_members.c.id == member_id))
+            member = stored_record(
+                TeamMember,
+                conn.execute(select(team_members).where(team_members.c.id == member_id))
                 .one()
-                ._mapping
+                ._mapping,
             )
             if member.is_owner and "name" in fields:
                 conn.execute(update(plans).where(plans.c.id == plan_id).values(owner=member.name))
@@ -1623,7 +1658,9 @@ class Store:
                 .where(objectives.c.plan_id == plan_id)
                 .order_by(objectives.c.position, objectives.c.id)
             )
-            return [Objective(**r._mapping, links=links.get(r.id, [])) for r in rows]
+            return [
+                stored_record(Objective, {**r._mapping, "links": links.get(r.id, [])}) for r in rows
+            ]
 
     def get_objective(self, objective_id: int) -> Objective:
         """One objective with its links."""
@@ -1634,13 +1671,46 @@ class Store:
         found = [o for o in self.objectives(row.plan_id) if o.id == objective_id]
         return found[0]
 
-    def _check_objective_refs(self, conn: Connection, plan: Plan, values: dict) -> None:
-        self._member_check(conn, plan.id, values.get("owner_id"))
+    def _check_objective_refs(
+        self, conn: Connection, plan: Plan, values: dict, stored: Any = None
+    ) -> dict:
+        """The values with the type as the plan type spells it; owner, division and type checked.
+
+        `stored` is the objective's row when it is changed: its owner and type stay allowed.
+        """
+        current = stored.owner_id if stored is not None else None
+        self._owner_check(conn, plan.id, values.get("owner_id"), current)
         division_id = values.get("division_id")
         if division_id is not None:
             owner = conn.scalar(select(divisions.c.account_id).where(divisions.c.id == division_id))
             if owner != plan.account_id:
                 raise StoreError(f"division {division_id} is not a division of this account")
+        if "type" not in values:
+            return values
+        return values | {"type": self._objective_type(plan, values["type"], stored)}
+
+    def _objective_type(self, plan: Plan, value: Any, stored: Any = None) -> Any:
+        """One of the plan type's objective types, as it spells it; others are refused.
+
+        A type the objective already has stays allowed after the plan type changed.
+        """
+        text = clean_line(value) if isinstance(value, str) else value
+        if not isinstance(text, str) or not text or (stored is not None and text == stored.type):
+            return value  # empty or not text: the record's own check says what is wrong
+        try:
+            plan_type = self.plan_types.get(plan.plan_type)
+        except KeyError as exc:
+            raise StoreError(f"cannot check the objective type: {exc.args[0]}") from None
+        allowed = plan_type.objective_types
+        found = next((t for t in allowed if t.casefold() == text.casefold()), None)
+        if found is None:
+            listed = ", ".join(f"'{t}'" for t in allowed[:-1])
+            choices = f"{listed} or '{allowed[-1]}'" if listed else f"'{allowed[-1]}'"
+            raise InvalidRecord(
+                "type",
+                f"'{text[:40]}' is not an objective type of {plan_type.title} plans; use {choices}",
+            )
+        return found
 
     def add_objective(
         self, plan_id: int, expected_version: int, *, who: str | None = None, **fields: Any
@@ -1649,13 +1719,13 @@ class Store:
         fields.pop("links", None)
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
-            self._check_objective_refs(conn, plan, fields)
+            checked = self._check_objective_refs(conn, plan, fields)
             position = conn.scalar(
                 select(func.coalesce(func.max(objectives.c.position), 0)).where(
                     objectives.c.plan_id == plan_id
                 )
             )
-            values = fields | {"plan_id": plan_id, "position": (position or 0) + 1}
+            values = checked | {"plan_id": plan_id, "position": (position or 0) + 1}
             return self._save(
                 conn, plan, objectives, Objective, "objective", None, values, who, now
             )
@@ -1690,9 +1760,16 @@ class Store:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an objective")
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
-            self._check_objective_refs(conn, plan, fields)
+            stored = conn.execute(
+                select(objectives).where(
+                    (objectives.c.id == objective_id) & (objectives.c.plan_id == plan_id)
+                )
+            ).first()
+            if stored is None:
+                raise StoreError(f"no objective {objective_id} in this plan")
+            values = self._check_objective_refs(conn, plan, fields, stored)
             return self._save(
-                conn, plan, objectives, Objective, "objective", objective_id, fields, who, now
+                conn, plan, objectives, Objective, "objective", objective_id, values, who, now
             )
 
         plan, _ = self._versioned(plan_id, expected_version, who, work)
@@ -1920,7 +1997,7 @@ class Store:
             .order_by(actions.c.objective_id, actions.c.position, actions.c.id)
         )
         with self.engine.connect() as conn:
-            return [Action(**r._mapping) for r in conn.execute(query)]
+            return [stored_record(Action, r._mapping) for r in conn.execute(query)]
 
     def get_action(self, action_id: int) -> Action:
         """One action."""
@@ -1928,7 +2005,7 @@ class Store:
             row = conn.execute(select(actions).where(actions.c.id == action_id)).first()
         if row is None:
             raise StoreError(f"no action {action_id}")
-        return Action(**row._mapping)
+        return stored_record(Action, row._mapping)
 
     def _next_action_position(
         self, conn: Connection, plan_id: int, objective_id: int | None
@@ -1944,19 +2021,27 @@ class Store:
         ) + 1
 
     def add_action(
-        self, plan_id: int, expected_version: int, *, who: str | None = None, **fields: Any
+        self,
+        plan_id: int,
+        expected_version: int,
+        *,
+        who: str | None = None,
+        today: date | None = None,
+        **fields: Any,
     ) -> tuple[Plan, Action]:
-        """Add an action to an objective (or to the unassigned actions, objective_id None)."""
+        """Add an action to an objective (or to the unassigned actions, objective_id None).
+
+        Done without a completion date is completed `today` (default: the store's UTC date).
+        """
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
             self._objective_check(conn, plan_id, fields.get("objective_id"))
-            self._member_check(conn, plan_id, fields.get("owner_id"))
+            self._owner_check(conn, plan_id, fields.get("owner_id"))
             values = fields | {
                 "plan_id": plan_id,
                 "position": self._next_action_position(conn, plan_id, fields.get("objective_id")),
             }
-            if values.get("status") == "done" and not values.get("completed_on"):
-                values["completed_on"] = now.date()
+            values = _with_completion(values, fields, None, today or now.date())
             return self._save(conn, plan, actions, Action, "action", None, values, who, now)
 
         plan, action_id = self._versioned(plan_id, expected_version, who, work)
@@ -1969,9 +2054,14 @@ class Store:
         action_id: int,
         *,
         who: str | None = None,
+        today: date | None = None,
         **fields: Any,
     ) -> tuple[Plan, Action]:
-        """Change an action; objective_id moves it. Done sets the completion date if unset."""
+        """Change an action; objective_id moves it. Status and completion date go together.
+
+        Done without a date takes `today` (default: the store's UTC date); a completion date
+        marks an open action done; reopening clears the date.
+        """
         allowed = {
             "name",
             "owner_id",
@@ -1986,23 +2076,20 @@ class Store:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an action")
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
-            self._member_check(conn, plan_id, fields.get("owner_id"))
             values = dict(fields)
             row = conn.execute(
                 select(actions).where((actions.c.id == action_id) & (actions.c.plan_id == plan_id))
             ).first()
             if row is None:
                 raise StoreError(f"no action {action_id} in this plan")
+            if "owner_id" in fields:
+                self._owner_check(conn, plan_id, fields["owner_id"], row.owner_id)
             if "objective_id" in values and values["objective_id"] != row.objective_id:
                 self._objective_check(conn, plan_id, values["objective_id"])
                 values["position"] = self._next_action_position(
                     conn, plan_id, values["objective_id"]
                 )
-            status = values.get("status", row.status)
-            if status == "done" and row.status != "done" and not values.get("completed_on"):
-                values["completed_on"] = now.date()
-            if status == "open" and row.status == "done" and "completed_on" not in fields:
-                values["completed_on"] = None
+            values = _with_completion(values, fields, row, today or now.date())
             return self._save(conn, plan, actions, Action, "action", action_id, values, who, now)
 
         plan, _ = self._versioned(plan_id, expected_version, who, work)
@@ -2035,6 +2122,54 @@ class Store:
 
         plan, _ = self._versioned(plan_id, expected_version, who, work)
         return plan
+
+
+def _completion(fields: dict[str, Any], stored: Any, today: date) -> dict[str, Any]:
+    """The status and completion date to save: a done action has a date, an open one none.
+
+    - done without a date: completed today (a done action keeps the date it has);
+    - a completion date alone marks an open action done;
+    - reopening clears the date.
+    Refused, with a message naming the field: an open status given together with a date, and
+    clearing the date of a done action (reopen it instead).
+    """
+    if "status" not in fields and "completed_on" not in fields:
+        return {}
+    was_done = stored is not None and stored.status == "done"
+    status = fields.get("status", "done" if was_done else "open")
+    day = fields.get("completed_on")
+    day = None if day == "" else day
+    if status == "open":
+        if day is None:
+            return {"status": "open", "completed_on": None}
+        if "status" in fields:
+            raise InvalidRecord(
+                "completed_on",
+                "an open action has no completion date; mark it done, or leave the date empty",
+            )
+        return {"status": "done", "completed_on": day}
+    if status != "done":
+        return {}  # not a status: the record says so
+    if day is not None:
+        return {"status": "done", "completed_on": day}
+    kept = stored.completed_on if was_done else None
+    if "completed_on" in fields and kept is not None:
+        raise InvalidRecord(
+            "completed_on",
+            "a done action needs its completion date; reopen the action (status open) to clear it",
+        )
+    return {"status": "done", "completed_on": kept or today}
+
+
+def _with_completion(
+    values: dict[str, Any], fields: dict[str, Any], stored: Any, today: date
+) -> dict[str, Any]:
+    """`values` with status and completion date made consistent (status first, for the log)."""
+    completion = _completion(fields, stored, today)
+    if not completion:
+        return values
+    rest = {k: v for k, v in values.items() if k not in completion}
+    return completion | rest
 
 
 def _cell_name(division_id: int | None, solution_id: str) -> str:

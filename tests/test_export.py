@@ -22,8 +22,17 @@ from planning_kit.export import (
     write_sf_opportunities,
     write_sf_tasks,
 )
-from planning_kit.model import Account, Action, ImportBatch, Objective, Plan, TeamMember
+from planning_kit.model import (
+    Account,
+    Action,
+    ImportBatch,
+    InvalidRecord,
+    Objective,
+    Plan,
+    TeamMember,
+)
 from planning_kit.store import Store
+from planning_kit.tables import actions
 
 ACCOUNT_ID = "001bm00001ZL8UEAA1"
 HEADER = ["AccountId", "Name", "StageName", "CloseDate", "Amount", "Description"]
@@ -495,11 +504,12 @@ INJECTIONS = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)"]
 def test_task_subject_and_owner_name_are_neutralised(store: Store, text: str) -> None:
     plan = builder(store)
     member = plan.member(text)
-    plan.action(text, plan.objective(text), member, notes="\t" + text)
+    plan.action(text, plan.objective(text), member, notes=f"\t{text}\n\t{text}")
     [row] = task_rows(store, plan.plan.id)
     assert row["Subject"] == "'" + text
     assert row["Owner"] == "'" + text
-    assert row["Description"] == (f"Objective: {text}\nOwner: {text} (Engineer)\n\t{text}")
+    # the notes are trimmed as a whole; a tab inside them is kept
+    assert row["Description"] == (f"Objective: {text}\nOwner: {text} (Engineer)\n{text}\n\t{text}")
     assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row.values())
 
 
@@ -601,6 +611,46 @@ def test_one_all_day_event_per_dated_action(store: Store) -> None:
     assert [str(c) for c in second["CATEGORIES"].cats] == ["Unassigned"]
 
 
+def store_due_date(store: Store, action: Action, day: date) -> None:
+    """Put a due date straight into the database, as a store without the range check did."""
+    with store.engine.begin() as conn:
+        conn.execute(actions.update().where(actions.c.id == action.id).values(due_date=day))
+
+
+def test_a_due_date_of_9999_12_31_is_refused_before_it_reaches_the_calendar(
+    store: Store,
+) -> None:
+    plan = builder(store)
+    with pytest.raises(InvalidRecord, match="^due date: 9999-12-31 is out of range"):
+        plan.action("Someday", due_date=date(9999, 12, 31))
+    _, count = render("ics", store, plan.plan.id)
+    assert count == 0
+
+
+@pytest.mark.parametrize(
+    "day", [date(9999, 12, 31), date(3000, 1, 1), date(1, 1, 1)], ids=["max", "3000", "min"]
+)
+def test_a_stored_out_of_range_due_date_gets_no_event_and_no_traceback(
+    store: Store, day: date
+) -> None:
+    """Saved before dates were checked: the calendar leaves that action out, the rest is written."""
+    plan = builder(store)
+    someday = plan.action("Someday")
+    plan.action("Site visit", due_date=date(2027, 3, 5))
+    plan.action("Last day", due_date=date(2999, 12, 31))
+    store_due_date(store, someday, day)
+
+    data, count = render("ics", store, plan.plan.id)
+
+    events = Calendar.from_ical(data).walk("VEVENT")
+    assert count == 2 == len(events)
+    assert [str(event["SUMMARY"]) for event in events] == ["Site visit", "Last day"]
+    assert b"DTEND;VALUE=DATE:30000101\r\n" in data
+    # the task CSV writes the date as stored
+    [row, _, _] = task_rows(store, plan.plan.id)
+    assert (row["Subject"], row["ActivityDate"]) == ("Someday", day.isoformat())
+
+
 def test_calendar_uids_are_stable_across_exports(store: Store) -> None:
     plan = builder(store)
     plan.action("One", due_date=date(2027, 3, 5))
@@ -634,11 +684,12 @@ def test_calendar_of_a_local_account_is_written(store: Store) -> None:
 def test_calendar_text_is_kept_as_typed(store: Store, text: str) -> None:
     """A calendar is not a spreadsheet: its text is written as typed (escaped by icalendar)."""
     plan = builder(store, text)
-    plan.action(text, plan.objective(text), due_date=date(2027, 3, 5), notes="\t" + text)
+    notes = f"{text}\n\t{text}"  # notes are trimmed as a whole when saved; inner tabs stay
+    plan.action(text, plan.objective(text), due_date=date(2027, 3, 5), notes=notes)
     calendar, _ = calendar_of(store, plan.plan.id)
     [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == text
-    assert str(event["DESCRIPTION"]) == f"Objective: {text}\n\t{text}"
+    assert str(event["DESCRIPTION"]) == f"Objective: {text}\n{notes}"
     assert [str(c) for c in event["CATEGORIES"].cats] == [text]
     assert str(calendar["X-WR-CALNAME"]) == f"{text} – actions"
 

@@ -8,16 +8,26 @@ import pytest
 from pydantic import ValidationError
 
 from planning_kit.model import (
+    FIRST_DAY,
+    LAST_DAY,
     TIMING_FORMS,
+    Action,
     Division,
     InvalidRecord,
     InvalidSalesforceId,
+    Objective,
     Opportunity,
     Potential,
     RevenueTarget,
+    TeamMember,
+    clean_line,
+    clean_text,
+    day_problem,
     make_record,
     parse_timing,
+    revise_record,
     salesforce_id_18,
+    stored_record,
     timing_date,
 )
 
@@ -273,3 +283,101 @@ def test_make_record_returns_the_record_when_it_is_valid():
     built = make_record(RevenueTarget, **TARGET)
     assert built == RevenueTarget(**TARGET)
     assert (built.start_date, built.amount) == (date(2027, 1, 1), 100.0)
+
+
+# -- objectives and actions: dates in range, text cleaned ------------------------------------
+
+RANGE = "is out of range; use a date from 1900-01-01 to 2999-12-31"
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "field", "message"),
+    [
+        (
+            Objective,
+            {"plan_id": 1, "name": "Grow", "type": "Research", "due_date": date(9999, 12, 31)},
+            "due_date",
+            f"due date: 9999-12-31 {RANGE}",
+        ),
+        (
+            Action,
+            {"plan_id": 1, "name": "Call", "due_date": "1899-12-31"},
+            "due_date",
+            f"due date: 1899-12-31 {RANGE}",
+        ),
+        (
+            Action,
+            {"plan_id": 1, "name": "Call", "status": "done", "completed_on": date(3000, 1, 1)},
+            "completed_on",
+            f"completed on: 3000-01-01 {RANGE}",
+        ),
+    ],
+    ids=["objective-due", "action-due", "action-completed"],
+)
+def test_dates_of_objectives_and_actions_are_bounded(model, values, field, message):
+    with pytest.raises(InvalidRecord) as caught:
+        make_record(model, **values)
+    assert (caught.value.field, str(caught.value)) == (field, message)
+    with pytest.raises(ValidationError, match=RANGE):
+        model(**values)
+
+
+def test_the_date_range_is_1900_to_2999():
+    assert (FIRST_DAY.isoformat(), LAST_DAY.isoformat()) == ("1900-01-01", "2999-12-31")
+
+
+@pytest.mark.parametrize("day", [FIRST_DAY, LAST_DAY, date(2027, 3, 31)])
+def test_days_in_range_have_no_problem(day):
+    assert day_problem(day) is None
+    assert make_record(Action, plan_id=1, name="Call", due_date=day).due_date == day
+
+
+def test_a_stored_record_is_read_as_saved_and_its_kept_dates_survive_a_revision():
+    far = date(9999, 12, 31)
+    stored = stored_record(Action, {"plan_id": 1, "name": "Call", "due_date": far})
+    assert stored.due_date == far
+    renamed = revise_record(stored, name="Call again")
+    assert (renamed.name, renamed.due_date) == ("Call again", far)
+    with pytest.raises(InvalidRecord, match=f"^due date: 9998-01-01 {RANGE}$"):
+        revise_record(stored, due_date=date(9998, 1, 1))
+    assert revise_record(stored, due_date=None).due_date is None
+
+
+@pytest.mark.parametrize(
+    ("given", "line", "text"),
+    [
+        ("objectives\x00", "objectives", "objectives"),
+        ("  Grow \t the\x07 base \r\n", "Grow the base", "Grow \t the base"),
+        ("Line one\r\nLine two\rthree\x1b", "Line one Line two three", "Line one\nLine two\nthree"),
+        ("\x00\x7f\x85", "", ""),
+        (None, "", ""),
+    ],
+    ids=["nul", "spaces-and-bell", "line-breaks", "only-controls", "none"],
+)
+def test_clean_line_and_clean_text(given, line, text):
+    assert clean_line(given) == line
+    assert clean_text(given) == text
+
+
+def test_objective_action_and_member_text_is_cleaned():
+    objective = make_record(
+        Objective,
+        plan_id=1,
+        name=" objectives\x00",
+        type="Research ",
+        metric=" Signed\x00 order ",
+        description="\n Why\r\n  and how \x00",
+        strategy=" Pilot first\t",
+    )
+    assert (objective.name, objective.type, objective.metric) == (
+        "objectives",
+        "Research",
+        "Signed order",
+    )
+    assert (objective.description, objective.strategy) == ("Why\n  and how", "Pilot first")
+    action = make_record(Action, plan_id=1, name="Call\x00 ", notes=" Mornings\x00 ")
+    assert (action.name, action.notes) == ("Call", "Mornings")
+    member = make_record(
+        TeamMember, plan_id=1, name="Ana\x00 Ruiz", role=" Engineer ", email=" ana@x.io\x00"
+    )
+    assert (member.name, member.role, member.email) == ("Ana Ruiz", "Engineer", "ana@x.io")

@@ -203,6 +203,25 @@ def test_two_actions_with_an_owner_and_a_due_date_need_no_hint(actions: list[Act
     assert objective_hints(objective(), actions, TODAY) == []
 
 
+@pytest.mark.parametrize(
+    ("actions", "hints"),
+    [
+        ([ready(1, status="done", completed_on=YESTERDAY)], [f"{TWO_ACTIONS_HINT} (1 so far)."]),
+        ([ready(1, status="done", completed_on=YESTERDAY), ready(2)], []),
+        (
+            [action(1, 1, status="done", completed_on=YESTERDAY), ready(2)],
+            [f"{TWO_ACTIONS_HINT} (1 so far)."],
+        ),
+    ],
+    ids=["one-done", "one-done-one-open", "done-without-owner-or-date"],
+)
+def test_a_done_action_counts_towards_the_two_when_it_had_an_owner_and_a_due_date(
+    actions: list[Action], hints: list[str]
+) -> None:
+    """The hint asks for actions with an owner and a due date; being done does not undo that."""
+    assert objective_hints(objective(status="In Progress"), actions, TODAY) == hints
+
+
 @pytest.mark.parametrize("status", ["Achieved", "Canceled"])
 def test_a_closed_objective_is_not_asked_for_more_actions(status: str) -> None:
     assert objective_hints(objective(status=status), [], TODAY) == []
@@ -508,10 +527,24 @@ def test_count_open_overdue_and_done() -> None:
     assert counts.line() == "3 objectives · 4 actions open · 4 overdue"
 
 
-@pytest.mark.parametrize("status", ["Achieved", "Canceled"])
-def test_achieved_and_canceled_objectives_count_as_done(status: str) -> None:
+@pytest.mark.parametrize(("status", "done", "canceled"), [("Achieved", 1, 0), ("Canceled", 0, 1)])
+def test_only_achieved_objectives_count_as_done(status: str, done: int, canceled: int) -> None:
+    """Canceled closes an objective, but it was not done: it is counted apart."""
     counts = count([objective(status=status, due_date=LONG_AGO)], [], TODAY)
-    assert (counts.objectives_open, counts.objectives_done, counts.objectives_overdue) == (0, 1, 0)
+    assert (counts.objectives_open, counts.objectives_overdue) == (0, 0)
+    assert (counts.objectives_done, counts.objectives_canceled) == (done, canceled)
+
+
+def test_a_plan_with_canceled_objectives_counts_only_the_achieved_as_done() -> None:
+    objectives = [
+        objective(1, status="Achieved"),
+        objective(2, status="Canceled"),
+        objective(3, status="Canceled"),
+        objective(4, status="In Progress"),
+    ]
+    counts = count(objectives, [], TODAY)
+    assert (counts.objectives, counts.objectives_open, counts.objectives_done) == (4, 1, 1)
+    assert counts.objectives_canceled == 2
 
 
 def test_count_of_nothing() -> None:

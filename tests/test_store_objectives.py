@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +21,7 @@ from planning_kit.model import (
     Plan,
     salesforce_id_18,
 )
+from planning_kit.plan_types import PlanTypeRegistry, load_plan_types
 from planning_kit.store import OWNER_ROLE, PlanConflict, Store, StoreError
 from planning_kit.tables import actions, objective_links, objectives
 
@@ -303,7 +306,7 @@ def test_remove_member_marks_them_former_and_keeps_their_items(store: Store) -> 
     plan = new_plan(store)
     plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
     plan, objective = store.add_objective(
-        plan.id, plan.version, name="Win the archive deal", type="expand", owner_id=fox.id
+        plan.id, plan.version, name="Win the archive deal", type="Relationship", owner_id=fox.id
     )
     plan, action = store.add_action(
         plan.id, plan.version, objective_id=objective.id, name="Call the CIO", owner_id=fox.id
@@ -449,7 +452,7 @@ def test_add_objective_with_every_field(store: Store) -> None:
         plan.id,
         plan.version,
         name="  Win the   archive deal ",
-        type="expand",
+        type="Relationship",
         division_id=europe.id,
         metric="Signed order",
         description="Archive for all of Europe",
@@ -464,7 +467,7 @@ def test_add_objective_with_every_field(store: Store) -> None:
     assert objective.model_dump(exclude={"id", "updated_at"}) == {
         "plan_id": plan.id,
         "name": "Win the archive deal",
-        "type": "expand",
+        "type": "Relationship",
         "division_id": europe.id,
         "metric": "Signed order",
         "description": "Archive for all of Europe",
@@ -493,7 +496,7 @@ def test_objectives_take_defaults_and_the_next_position(store: Store) -> None:
     plan = new_plan(store)
     names = ["First", "Second", "Third"]
     for name in names:
-        plan, objective = store.add_objective(plan.id, plan.version, name=name, type="expand")
+        plan, objective = store.add_objective(plan.id, plan.version, name=name, type="Relationship")
     listed = store.objectives(plan.id)
     assert [(o.name, o.position) for o in listed] == [("First", 1), ("Second", 2), ("Third", 3)]
     first = listed[0]
@@ -528,7 +531,9 @@ def test_add_objective_refuses_bad_fields_and_writes_nothing(
     plan = new_plan(store)
     before = snapshot(store, plan.id)
     with pytest.raises(InvalidRecord, match=message):
-        store.add_objective(plan.id, plan.version, **({"name": "Grow", "type": "expand"} | fields))
+        store.add_objective(
+            plan.id, plan.version, **({"name": "Grow", "type": "Relationship"} | fields)
+        )
     assert snapshot(store, plan.id) == before
 
 
@@ -537,7 +542,7 @@ def test_add_objective_refuses_bad_fields_and_writes_nothing(
 def test_every_status_and_priority_can_be_saved(store: Store, status: str, priority: str) -> None:
     plan = new_plan(store)
     plan, objective = store.add_objective(
-        plan.id, plan.version, name="Grow", type="expand", status=status, priority=priority
+        plan.id, plan.version, name="Grow", type="Relationship", status=status, priority=priority
     )
     assert (objective.status, objective.priority) == (status, priority)
     assert objective.is_open == (status in ("Not Started", "In Progress", "Deferred"))
@@ -549,11 +554,13 @@ def test_an_owner_from_another_plan_is_refused(store: Store) -> None:
     stranger = owner_of(store, other)
     before = snapshot(store, plan.id)
     with pytest.raises(StoreError, match=f"team member {stranger} is not on this plan's team"):
-        store.add_objective(plan.id, plan.version, name="Grow", type="expand", owner_id=stranger)
+        store.add_objective(
+            plan.id, plan.version, name="Grow", type="Relationship", owner_id=stranger
+        )
     with pytest.raises(StoreError, match="team member 9999 is not on this plan's team"):
-        store.add_objective(plan.id, plan.version, name="Grow", type="expand", owner_id=9999)
+        store.add_objective(plan.id, plan.version, name="Grow", type="Relationship", owner_id=9999)
     assert snapshot(store, plan.id) == before
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     with pytest.raises(StoreError, match="is not on this plan's team"):
         store.update_objective(plan.id, plan.version, objective.id, owner_id=stranger)
     assert store.get_objective(objective.id).owner_id is None
@@ -565,10 +572,10 @@ def test_a_division_of_another_account_is_refused(store: Store) -> None:
     before = snapshot(store, plan.id)
     with pytest.raises(StoreError, match=f"division {theirs.id} is not a division of this account"):
         store.add_objective(
-            plan.id, plan.version, name="Grow", type="expand", division_id=theirs.id
+            plan.id, plan.version, name="Grow", type="Relationship", division_id=theirs.id
         )
     assert snapshot(store, plan.id) == before
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     with pytest.raises(StoreError, match="not a division of this account"):
         store.update_objective(plan.id, plan.version, objective.id, division_id=theirs.id)
     assert store.get_objective(objective.id).division_id is None
@@ -579,7 +586,7 @@ def test_update_objective_logs_one_event_per_changed_field(store: Store) -> None
     europe = store.add_division(ACCOUNT, "Europe")
     dana = owner_of(store, plan)
     plan, objective = store.add_objective(
-        plan.id, plan.version, name="Grow", type="expand", metric="Revenue"
+        plan.id, plan.version, name="Grow", type="Relationship", metric="Revenue"
     )
     events_before = len(store.events())
     plan, updated = store.update_objective(
@@ -628,7 +635,7 @@ def test_update_objective_logs_one_event_per_changed_field(store: Store) -> None
 
 def test_an_update_that_changes_nothing_logs_nothing(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     events_before = store.events()
     plan, same = store.update_objective(plan.id, plan.version, objective.id, name=" Grow ")
     assert same == objective
@@ -649,7 +656,7 @@ def test_update_objective_refuses_bad_fields_and_writes_nothing(
     store: Store, fields: dict, error: type[Exception], message: str
 ) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     before = snapshot(store, plan.id)
     with pytest.raises(error, match=message):
         store.update_objective(plan.id, plan.version, objective.id, **fields)
@@ -659,7 +666,7 @@ def test_update_objective_refuses_bad_fields_and_writes_nothing(
 def test_an_objective_of_another_plan_cannot_be_changed_or_deleted(store: Store) -> None:
     plan = new_plan(store)
     other = new_plan(store, "FY28 growth")
-    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="expand")
+    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="Relationship")
     before = snapshot(store, plan.id), snapshot(store, other.id)
     with pytest.raises(StoreError, match=f"no objective {theirs.id} in this plan"):
         store.update_objective(plan.id, plan.version, theirs.id, name="Mine")
@@ -677,7 +684,7 @@ def test_reorder_objectives_saves_the_order(store: Store) -> None:
     plan = new_plan(store)
     ids = []
     for name in ("A", "B", "C", "D"):
-        plan, objective = store.add_objective(plan.id, plan.version, name=name, type="expand")
+        plan, objective = store.add_objective(plan.id, plan.version, name=name, type="Relationship")
         ids.append(objective.id)
     a, b, c, d = ids
     plan = store.reorder_objectives(plan.id, plan.version, [c, a, d, b])
@@ -701,9 +708,9 @@ def test_reorder_objectives_saves_the_order(store: Store) -> None:
 def test_reorder_objectives_refuses_foreign_ids_and_writes_nothing(store: Store) -> None:
     plan = new_plan(store)
     other = new_plan(store, "FY28 growth")
-    plan, mine = store.add_objective(plan.id, plan.version, name="Mine", type="expand")
-    plan, second = store.add_objective(plan.id, plan.version, name="Second", type="expand")
-    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="expand")
+    plan, mine = store.add_objective(plan.id, plan.version, name="Mine", type="Relationship")
+    plan, second = store.add_objective(plan.id, plan.version, name="Second", type="Relationship")
+    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="Relationship")
     before = snapshot(store, plan.id), snapshot(store, other.id)
     for order in ([second.id, theirs.id, mine.id], [second.id, 9999]):
         with pytest.raises(StoreError, match=r"objective\(s\) \[\d+\] are not objectives of this"):
@@ -713,8 +720,8 @@ def test_reorder_objectives_refuses_foreign_ids_and_writes_nothing(store: Store)
 
 def test_delete_objective_unassigns_its_actions_and_removes_its_links(store: Store) -> None:
     plan = new_plan(store)
-    plan, doomed = store.add_objective(plan.id, plan.version, name="Doomed", type="expand")
-    plan, kept = store.add_objective(plan.id, plan.version, name="Kept", type="expand")
+    plan, doomed = store.add_objective(plan.id, plan.version, name="Doomed", type="Relationship")
+    plan, kept = store.add_objective(plan.id, plan.version, name="Kept", type="Relationship")
     plan, loose = store.add_action(plan.id, plan.version, name="Already unassigned")
     plan, first = store.add_action(plan.id, plan.version, objective_id=doomed.id, name="First")
     plan, second = store.add_action(plan.id, plan.version, objective_id=doomed.id, name="Second")
@@ -770,7 +777,7 @@ class Scene:
 def make_scene(store: Store) -> Scene:
     plan = new_plan(store)
     plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, _ = store.link_objective(plan.id, plan.version, objective.id, "insight", "goal-1")
     plan, action = store.add_action(plan.id, plan.version, objective_id=objective.id, name="Call")
     return Scene(plan, owner_of(store, plan), fox.id, objective.id, action.id)
@@ -782,7 +789,9 @@ WRITES: dict[str, Callable[[Store, Scene, int], object]] = {
     "remove_member": lambda s, x, v: s.remove_member(x.plan.id, v, x.member_id),
     "restore_member": lambda s, x, v: s.restore_member(x.plan.id, v, x.member_id),
     "set_owner": lambda s, x, v: s.set_owner(x.plan.id, v, x.member_id),
-    "add_objective": lambda s, x, v: s.add_objective(x.plan.id, v, name="More", type="expand"),
+    "add_objective": lambda s, x, v: s.add_objective(
+        x.plan.id, v, name="More", type="Relationship"
+    ),
     "update_objective": lambda s, x, v: s.update_objective(
         x.plan.id, v, x.objective_id, status="Deferred"
     ),
@@ -830,7 +839,7 @@ def test_a_stale_version_raises_conflict_and_writes_nothing(store: Store, write:
 
 def test_link_an_opportunity_a_potential_and_an_insight(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, cell = store.set_potential(plan.id, plan.version, None, SOLUTION, status="potential")
     assert cell.id is not None
     plan, objective = store.link_objective(
@@ -858,7 +867,7 @@ def test_link_an_opportunity_a_potential_and_an_insight(store: Store) -> None:
 
 def test_a_potential_id_may_be_given_as_a_number(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, cell = store.set_potential(plan.id, plan.version, None, SOLUTION, status="potential")
     plan, objective = store.link_objective(
         plan.id, plan.version, objective.id, "potential", cell.id
@@ -871,7 +880,7 @@ def test_a_potential_id_may_be_given_as_a_number(store: Store) -> None:
 )
 def test_linking_twice_changes_nothing(store: Store, kind: str, target: str | None) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     if target is None:
         plan, cell = store.set_potential(plan.id, plan.version, None, SOLUTION, status="potential")
         target = str(cell.id)
@@ -885,8 +894,8 @@ def test_linking_twice_changes_nothing(store: Store, kind: str, target: str | No
 
 def test_two_objectives_may_link_the_same_target(store: Store) -> None:
     plan = new_plan(store)
-    plan, one = store.add_objective(plan.id, plan.version, name="One", type="expand")
-    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="expand")
+    plan, one = store.add_objective(plan.id, plan.version, name="One", type="Relationship")
+    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="Relationship")
     for objective in (one, two):
         plan, objective = store.link_objective(
             plan.id, plan.version, objective.id, "opportunity", OUR_DEAL
@@ -944,7 +953,7 @@ def test_link_refusals_write_nothing(
     plan = new_plan(store)
     other = new_plan(store, "FY28 growth")
     target = make_target(store, other)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     before = snapshot(store, plan.id)
     with pytest.raises(StoreError, match=message):
         store.link_objective(plan.id, plan.version, objective.id, kind, target)
@@ -955,7 +964,7 @@ def test_link_refusals_write_nothing(
 def test_link_to_an_objective_of_another_plan_is_refused(store: Store) -> None:
     plan = new_plan(store)
     other = new_plan(store, "FY28 growth")
-    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="expand")
+    other, theirs = store.add_objective(other.id, other.version, name="Theirs", type="Relationship")
     with pytest.raises(StoreError, match=f"objective {theirs.id} is not an objective of this plan"):
         store.link_objective(plan.id, plan.version, theirs.id, "insight", "goal-1")
     assert link_rows(store) == []
@@ -963,7 +972,7 @@ def test_link_to_an_objective_of_another_plan_is_refused(store: Store) -> None:
 
 def test_unlink_removes_one_link_with_an_event(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, _ = store.link_objective(plan.id, plan.version, objective.id, "opportunity", OUR_DEAL)
     plan, _ = store.link_objective(plan.id, plan.version, objective.id, "insight", "goal-1")
     plan, objective = store.unlink_objective(
@@ -990,7 +999,7 @@ def test_unlink_removes_one_link_with_an_event(store: Store) -> None:
 )
 def test_unlinking_a_missing_link_is_refused(store: Store, kind: str, target: str) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, _ = store.link_objective(plan.id, plan.version, objective.id, "insight", "goal-1")
     before = snapshot(store, plan.id)
     with pytest.raises(
@@ -1007,8 +1016,8 @@ def test_add_action_to_objectives_and_to_unassigned_with_positions_per_group(
     store: Store,
 ) -> None:
     plan = new_plan(store)
-    plan, one = store.add_objective(plan.id, plan.version, name="One", type="expand")
-    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="expand")
+    plan, one = store.add_objective(plan.id, plan.version, name="One", type="Relationship")
+    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="Relationship")
     added = []
     for objective_id, name in [
         (one.id, "1a"),
@@ -1054,7 +1063,7 @@ def test_add_action_to_objectives_and_to_unassigned_with_positions_per_group(
 
 def test_add_action_with_every_field(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     owner = owner_of(store, plan)
     plan, action = store.add_action(
         plan.id,
@@ -1101,8 +1110,8 @@ def test_add_action_refuses_bad_fields_and_writes_nothing(
 
 def test_moving_an_action_puts_it_at_the_end_of_the_target_group(store: Store) -> None:
     plan = new_plan(store)
-    plan, one = store.add_objective(plan.id, plan.version, name="One", type="expand")
-    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="expand")
+    plan, one = store.add_objective(plan.id, plan.version, name="One", type="Relationship")
+    plan, two = store.add_objective(plan.id, plan.version, name="Two", type="Relationship")
     plan, mover = store.add_action(plan.id, plan.version, objective_id=one.id, name="Mover")
     plan, stay = store.add_action(plan.id, plan.version, objective_id=one.id, name="Stay")
     plan, _ = store.add_action(plan.id, plan.version, objective_id=two.id, name="Two's")
@@ -1140,7 +1149,7 @@ def test_moving_an_action_puts_it_at_the_end_of_the_target_group(store: Store) -
 
 def test_an_update_to_the_same_objective_keeps_the_place(store: Store) -> None:
     plan = new_plan(store)
-    plan, one = store.add_objective(plan.id, plan.version, name="One", type="expand")
+    plan, one = store.add_objective(plan.id, plan.version, name="One", type="Relationship")
     plan, first = store.add_action(plan.id, plan.version, objective_id=one.id, name="First")
     plan, _ = store.add_action(plan.id, plan.version, objective_id=one.id, name="Second")
     events_before = store.events()
@@ -1216,7 +1225,9 @@ def test_an_action_added_as_done_is_completed_today(store: Store) -> None:
 def test_records_of_another_plan_are_refused_for_actions(store: Store, write: Callable) -> None:
     plan = new_plan(store)
     other = new_plan(store, "FY28 growth")
-    other, objective = store.add_objective(other.id, other.version, name="Theirs", type="expand")
+    other, objective = store.add_objective(
+        other.id, other.version, name="Theirs", type="Relationship"
+    )
     other, action = store.add_action(other.id, other.version, name="Theirs")
     plan, mine = store.add_action(plan.id, plan.version, name="Mine")
 
@@ -1273,7 +1284,7 @@ def test_delete_action_removes_it_and_logs_its_name(store: Store) -> None:
 
 def test_deleted_objectives_and_actions_leave_no_rows(store: Store) -> None:
     plan = new_plan(store)
-    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="expand")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
     plan, action = store.add_action(plan.id, plan.version, name="Call", objective_id=objective.id)
     plan = store.delete_action(plan.id, plan.version, action.id)
     plan = store.delete_objective(plan.id, plan.version, objective.id)
@@ -1291,3 +1302,448 @@ def test_insight_link_ids_are_checked_before_the_database(store: Store, target: 
     with pytest.raises(StoreError, match="1 to 60 characters"):
         store.link_objective(plan.id, plan.version, goal.id, "insight", target)
     assert store.get_objective(goal.id).links == []
+
+
+# -- dates are bounded (1900 to 2999) --------------------------------------------------------
+
+OUT_OF_RANGE = "is out of range; use a date from 1900-01-01 to 2999-12-31$"
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def store_due_date(store: Store, table: object, record_id: int, day: date) -> None:
+    """Put a date straight into the database, as a store without the range check did."""
+    with store.engine.begin() as conn:
+        conn.execute(table.update().where(table.c.id == record_id).values(due_date=day))
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (
+            lambda s, p, o, a: s.add_objective(
+                p.id, p.version, name="Grow", type="Relationship", due_date=FAR_FUTURE
+            ),
+            f"^due date: 9999-12-31 {OUT_OF_RANGE}",
+        ),
+        (
+            lambda s, p, o, a: s.update_objective(p.id, p.version, o.id, due_date="1899-12-31"),
+            f"^due date: 1899-12-31 {OUT_OF_RANGE}",
+        ),
+        (
+            lambda s, p, o, a: s.add_action(p.id, p.version, name="Call", due_date=FAR_FUTURE),
+            f"^due date: 9999-12-31 {OUT_OF_RANGE}",
+        ),
+        (
+            lambda s, p, o, a: s.update_action(p.id, p.version, a.id, due_date=date(3000, 1, 1)),
+            f"^due date: 3000-01-01 {OUT_OF_RANGE}",
+        ),
+        (
+            lambda s, p, o, a: s.add_action(
+                p.id, p.version, name="Call", status="done", completed_on=FAR_FUTURE
+            ),
+            f"^completed on: 9999-12-31 {OUT_OF_RANGE}",
+        ),
+        (
+            lambda s, p, o, a: s.update_action(
+                p.id, p.version, a.id, status="done", completed_on=date(1, 1, 1)
+            ),
+            f"^completed on: 0001-01-01 {OUT_OF_RANGE}",
+        ),
+    ],
+    ids=[
+        "add-objective-due",
+        "update-objective-due",
+        "add-action-due",
+        "update-action-due",
+        "add-action-completed",
+        "update-action-completed",
+    ],
+)
+def test_dates_outside_1900_to_2999_are_refused_with_the_field_named(
+    store: Store, write: Callable, message: str
+) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
+    plan, action = store.add_action(plan.id, plan.version, name="Call")
+    before = snapshot(store, plan.id)
+    with pytest.raises(InvalidRecord, match=message):
+        write(store, plan, objective, action)
+    assert snapshot(store, plan.id) == before
+
+
+@pytest.mark.parametrize("day", [date(1900, 1, 1), date(2999, 12, 31)], ids=["first", "last"])
+def test_the_first_and_last_day_of_the_range_are_accepted(store: Store, day: date) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(
+        plan.id, plan.version, name="Grow", type="Relationship", due_date=day
+    )
+    plan, action = store.add_action(
+        plan.id, plan.version, name="Call", due_date=day, status="done", completed_on=day
+    )
+    assert objective.due_date == day
+    assert (action.due_date, action.completed_on) == (day, day)
+
+
+def test_a_stored_out_of_range_date_is_read_and_kept_through_other_edits(store: Store) -> None:
+    """Saved before the rule: nothing is lost, other fields still save, a new bad date is not."""
+    plan = new_plan(store)
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Relationship")
+    plan, action = store.add_action(plan.id, plan.version, name="Call")
+    store_due_date(store, objectives, objective.id, FAR_FUTURE)
+    store_due_date(store, actions, action.id, FAR_FUTURE)
+
+    assert store.get_objective(objective.id).due_date == FAR_FUTURE
+    assert [a.due_date for a in store.actions(plan.id)] == [FAR_FUTURE]
+    plan, renamed = store.update_objective(plan.id, plan.version, objective.id, name="Grow more")
+    assert (renamed.name, renamed.due_date) == ("Grow more", FAR_FUTURE)
+    plan, noted = store.update_action(plan.id, plan.version, action.id, notes="ring twice")
+    assert (noted.notes, noted.due_date) == ("ring twice", FAR_FUTURE)
+
+    with pytest.raises(InvalidRecord, match=f"^due date: 9000-01-01 {OUT_OF_RANGE}"):
+        store.update_action(plan.id, plan.version, action.id, due_date=date(9000, 1, 1))
+    plan, fixed = store.update_action(plan.id, plan.version, action.id, due_date=date(2027, 5, 1))
+    assert fixed.due_date == date(2027, 5, 1)
+
+
+# -- team: names ------------------------------------------------------------------------------
+
+
+def test_a_former_member_cannot_be_renamed_to_a_current_members_name(store: Store) -> None:
+    plan = new_plan(store)
+    plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
+    plan, walter = store.add_member(plan.id, plan.version, "Walter Skinner", "Sales Manager")
+    plan, _ = store.remove_member(plan.id, plan.version, fox.id)
+    before = snapshot(store, plan.id)
+    with pytest.raises(StoreError, match="^walter SKINNER is already on the team$"):
+        store.update_member(plan.id, plan.version, fox.id, name=" walter  SKINNER ")
+    with pytest.raises(StoreError, match="^Dana Scully is already on the team$"):
+        store.update_member(plan.id, plan.version, fox.id, name=OWNER)
+    assert snapshot(store, plan.id) == before
+    # a name no current member has is fine, and so is the former member's other fields
+    plan, fox = store.update_member(plan.id, plan.version, fox.id, name="Fox W. Mulder")
+    plan, fox = store.update_member(plan.id, plan.version, fox.id, role="Executive Sponsor")
+    assert (fox.name, fox.role, fox.is_former) == ("Fox W. Mulder", "Executive Sponsor", True)
+    assert walter.name == "Walter Skinner"
+
+
+# -- actions: status and completion date go together ---------------------------------------
+
+FIXED_TODAY = date(2027, 3, 15)
+OPEN_WITH_DATE = (
+    "^completed on: an open action has no completion date; mark it done, or leave the date empty$"
+)
+DONE_WITHOUT_DATE = (
+    "^completed on: a done action needs its completion date; reopen the action "
+    r"\(status open\) to clear it$"
+)
+
+
+def test_done_without_a_date_is_completed_on_the_today_given(store: Store) -> None:
+    plan = new_plan(store)
+    plan, added = store.add_action(
+        plan.id, plan.version, name="Call", status="done", today=FIXED_TODAY
+    )
+    assert (added.status, added.completed_on) == ("done", FIXED_TODAY)
+    plan, action = store.add_action(plan.id, plan.version, name="Visit")
+    plan, done = store.update_action(
+        plan.id, plan.version, action.id, status="done", completed_on=None, today=FIXED_TODAY
+    )
+    assert (done.status, done.completed_on) == ("done", FIXED_TODAY)
+    # without `today`, the store's own (UTC) date
+    start = today_utc()
+    plan, other = store.add_action(plan.id, plan.version, name="Write", status="done")
+    assert other.completed_on in {start, today_utc()}
+
+
+@pytest.mark.parametrize("stage", ["add", "update"])
+def test_a_completion_date_marks_an_open_action_done(store: Store, stage: str) -> None:
+    plan = new_plan(store)
+    day = date(2027, 3, 1)
+    if stage == "add":
+        plan, action = store.add_action(plan.id, plan.version, name="Call", completed_on=day)
+    else:
+        plan, action = store.add_action(plan.id, plan.version, name="Call")
+        plan, action = store.update_action(plan.id, plan.version, action.id, completed_on=day)
+        logged = [(e.field, e.old_value, e.new_value) for e in reversed(store.events(limit=2))]
+        assert logged == [("status", "open", "done"), ("completed_on", None, "2027-03-01")]
+    assert (action.status, action.completed_on, action.is_open) == ("done", day, False)
+
+
+@pytest.mark.parametrize(
+    ("stored", "fields", "message"),
+    [
+        ("new", {"status": "open", "completed_on": date(2027, 3, 1)}, OPEN_WITH_DATE),
+        ("open", {"status": "open", "completed_on": date(2027, 3, 1)}, OPEN_WITH_DATE),
+        ("done", {"status": "open", "completed_on": date(2027, 3, 1)}, OPEN_WITH_DATE),
+        ("done", {"completed_on": None}, DONE_WITHOUT_DATE),
+        ("done", {"status": "done", "completed_on": None}, DONE_WITHOUT_DATE),
+    ],
+    ids=["add-open-dated", "open-dated", "reopen-dated", "clear-date", "done-clear-date"],
+)
+def test_an_inconsistent_status_and_completion_date_is_refused(
+    store: Store, stored: str, fields: dict, message: str
+) -> None:
+    plan = new_plan(store)
+    plan, action = store.add_action(plan.id, plan.version, name="Call")
+    if stored == "done":
+        plan, action = store.update_action(
+            plan.id, plan.version, action.id, status="done", completed_on=date(2027, 2, 1)
+        )
+    before = snapshot(store, plan.id)
+    with pytest.raises(InvalidRecord, match=message):
+        if stored == "new":
+            store.add_action(plan.id, plan.version, name="Visit", **fields)
+        else:
+            store.update_action(plan.id, plan.version, action.id, **fields)
+    assert snapshot(store, plan.id) == before
+
+
+def test_reopening_clears_the_date_and_a_new_date_moves_it(store: Store) -> None:
+    plan = new_plan(store)
+    plan, action = store.add_action(
+        plan.id, plan.version, name="Call", status="done", completed_on=date(2027, 2, 1)
+    )
+    plan, moved = store.update_action(plan.id, plan.version, action.id, completed_on="2027-02-03")
+    assert (moved.status, moved.completed_on) == ("done", date(2027, 2, 3))
+    plan, reopened = store.update_action(
+        plan.id, plan.version, action.id, status="open", completed_on=None
+    )
+    assert (reopened.status, reopened.completed_on) == ("open", None)
+    plan, same = store.update_action(plan.id, plan.version, action.id, completed_on=None)
+    assert same == reopened  # clearing an open action's empty date changes nothing
+
+
+def test_a_stored_inconsistent_action_is_left_alone_by_other_edits(store: Store) -> None:
+    """An open action with a date (saved before the rule) keeps it until its status changes."""
+    plan = new_plan(store)
+    plan, action = store.add_action(plan.id, plan.version, name="Call")
+    with store.engine.begin() as conn:
+        conn.execute(
+            actions.update().where(actions.c.id == action.id).values(completed_on=date(2026, 1, 1))
+        )
+    plan, noted = store.update_action(plan.id, plan.version, action.id, notes="ring twice")
+    assert (noted.status, noted.completed_on) == ("open", date(2026, 1, 1))
+    plan, done = store.update_action(
+        plan.id, plan.version, action.id, status="done", today=FIXED_TODAY
+    )
+    assert (done.status, done.completed_on) == ("done", FIXED_TODAY)
+
+
+# -- objective types come from the plan type -------------------------------------------------
+
+EXPANSION_TYPES = "'Business Development', 'Relationship', 'Marketing' or 'Research'"
+SUCCESS_TYPES = "'Adoption', 'Retention', 'Relationship' or 'Research'"
+
+
+@pytest.mark.parametrize("stage", ["add", "update"])
+def test_an_objective_type_the_plan_type_does_not_list_is_refused(store: Store, stage: str) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="Research")
+    before = snapshot(store, plan.id)
+    message = (
+        f"^type: 'Adoption' is not an objective type of Expansion plans; use {EXPANSION_TYPES}$"
+    )
+    with pytest.raises(InvalidRecord, match=message):
+        if stage == "add":
+            store.add_objective(plan.id, plan.version, name="Adopt", type=" Adoption ")
+        else:
+            store.update_objective(plan.id, plan.version, objective.id, type="Adoption")
+    assert snapshot(store, plan.id) == before
+
+
+def test_an_objective_type_is_matched_in_any_case_and_saved_as_the_plan_type_spells_it(
+    store: Store,
+) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(
+        plan.id, plan.version, name="Grow", type="  business   DEVELOPMENT "
+    )
+    assert objective.type == "Business Development"
+    plan, objective = store.update_objective(plan.id, plan.version, objective.id, type="research")
+    assert objective.type == "Research"
+
+
+def test_a_type_the_new_plan_type_lacks_is_kept_read_and_still_editable(store: Store) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(
+        plan.id, plan.version, name="Grow", type="Business Development"
+    )
+    plan = store.change_plan_type(plan.id, plan.version, "customer_success")
+    assert [o.type for o in store.objectives(plan.id)] == ["Business Development"]
+    events_before = store.events()
+    plan, same = store.update_objective(
+        plan.id, plan.version, objective.id, type="Business Development"
+    )
+    assert same == store.get_objective(objective.id) and store.events() == events_before
+    plan, renamed = store.update_objective(plan.id, plan.version, objective.id, name="Grow more")
+    assert (renamed.name, renamed.type) == ("Grow more", "Business Development")
+    message = (
+        f"^type: 'Marketing' is not an objective type of Customer Success plans; use "
+        f"{SUCCESS_TYPES}$"
+    )
+    with pytest.raises(InvalidRecord, match=message):
+        store.update_objective(plan.id, plan.version, objective.id, type="Marketing")
+    plan, adopted = store.update_objective(plan.id, plan.version, objective.id, type="Adoption")
+    assert adopted.type == "Adoption"
+    with pytest.raises(InvalidRecord, match="'Business Development' is not an objective type"):
+        store.update_objective(plan.id, plan.version, objective.id, type="Business Development")
+
+
+def test_objective_types_come_from_the_plan_types_the_store_was_given() -> None:
+    """The plan types are the store's, not the database's: one backend is enough."""
+    registry = load_plan_types()
+    expansion = registry.get("expansion").model_copy(update={"objective_types": ["Land"]})
+    given = PlanTypeRegistry(types={"expansion": expansion}, catalogue=registry.catalogue)
+    store = Store.memory(plan_types=given)
+    try:
+        assert store.plan_types is given
+        plan = new_plan(store)
+        plan, objective = store.add_objective(plan.id, plan.version, name="Grow", type="land")
+        assert objective.type == "Land"
+        with pytest.raises(InvalidRecord, match="^type: 'Relationship' .*; use 'Land'$"):
+            store.add_objective(plan.id, plan.version, name="Know", type="Relationship")
+        other = store.create_plan(ACCOUNT, "acquisition", "Not loaded")
+        with pytest.raises(
+            StoreError,
+            match="^cannot check the objective type: unknown plan type 'acquisition' "
+            r"\(known plan types: expansion\)$",
+        ):
+            store.add_objective(other.id, other.version, name="Grow", type="Land")
+    finally:
+        store.close()
+        shutil.rmtree(Path(store.engine.url.database).parent, ignore_errors=True)
+
+
+# -- owners: former members keep what they own, and get nothing new -------------------------
+
+LEFT = (
+    "^Fox Mulder has left the team and cannot be given new work: choose a current member as "
+    "the owner, or bring Fox Mulder back to the team first$"
+)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s, p, fox, o, a: s.add_objective(
+            p.id, p.version, name="Grow", type="Relationship", owner_id=fox
+        ),
+        lambda s, p, fox, o, a: s.update_objective(p.id, p.version, o.id, owner_id=fox),
+        lambda s, p, fox, o, a: s.add_action(p.id, p.version, name="Call", owner_id=fox),
+        lambda s, p, fox, o, a: s.update_action(p.id, p.version, a.id, owner_id=fox),
+    ],
+    ids=["add-objective", "update-objective", "add-action", "update-action"],
+)
+def test_a_former_member_cannot_be_made_an_owner(store: Store, write: Callable) -> None:
+    plan = new_plan(store)
+    plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
+    plan, objective = store.add_objective(plan.id, plan.version, name="Keep", type="Relationship")
+    plan, action = store.add_action(plan.id, plan.version, name="Visit")
+    plan, _ = store.remove_member(plan.id, plan.version, fox.id)
+    before = snapshot(store, plan.id)
+    with pytest.raises(StoreError, match=LEFT):
+        write(store, plan, fox.id, objective, action)
+    assert snapshot(store, plan.id) == before
+
+
+def test_items_a_former_member_owns_keep_them_through_edits(store: Store) -> None:
+    plan = new_plan(store)
+    dana = owner_of(store, plan)
+    plan, fox = store.add_member(plan.id, plan.version, "Fox Mulder", "Solution Engineer")
+    plan, objective = store.add_objective(
+        plan.id, plan.version, name="Grow", type="Relationship", owner_id=fox.id
+    )
+    plan, action = store.add_action(plan.id, plan.version, name="Call", owner_id=fox.id)
+    plan, _ = store.remove_member(plan.id, plan.version, fox.id)
+
+    # a form that sends every field back, the owner included, still saves
+    plan, objective = store.update_objective(
+        plan.id, plan.version, objective.id, owner_id=fox.id, status="In Progress"
+    )
+    plan, action = store.update_action(
+        plan.id, plan.version, action.id, owner_id=fox.id, notes="ring twice"
+    )
+    assert (objective.owner_id, objective.status) == (fox.id, "In Progress")
+    assert (action.owner_id, action.notes) == (fox.id, "ring twice")
+    # handed over to a current member, it cannot go back to the former one
+    plan, action = store.update_action(plan.id, plan.version, action.id, owner_id=dana)
+    with pytest.raises(StoreError, match=LEFT):
+        store.update_action(plan.id, plan.version, action.id, owner_id=fox.id)
+    # once Fox is back on the team, he may own new work again
+    plan, _ = store.restore_member(plan.id, plan.version, fox.id)
+    plan, action = store.update_action(plan.id, plan.version, action.id, owner_id=fox.id)
+    assert action.owner_id == fox.id
+
+
+# -- text is trimmed, without control characters ---------------------------------------------
+
+
+def test_objective_and_action_text_is_trimmed_without_control_characters(store: Store) -> None:
+    plan = new_plan(store)
+    plan, objective = store.add_objective(
+        plan.id,
+        plan.version,
+        name="objectives\x00 ",
+        type="Relationship\x00",
+        metric="  Revenue\x00  growth ",
+        description="  Line one\r\nLine\x07 two  \n",
+        strategy="\tLand and expand \x00",
+    )
+    assert (objective.name, objective.type, objective.metric) == (
+        "objectives",
+        "Relationship",
+        "Revenue growth",
+    )
+    assert (objective.description, objective.strategy) == ("Line one\nLine two", "Land and expand")
+    plan, action = store.add_action(
+        plan.id,
+        plan.version,
+        objective_id=objective.id,
+        name=" Call\x00 the\tCFO ",
+        notes="\x00 She prefers mornings;\n\tnot Mondays \n",
+    )
+    assert (action.name, action.notes) == ("Call the CFO", "She prefers mornings;\n\tnot Mondays")
+    plan, objective = store.update_objective(
+        plan.id, plan.version, objective.id, strategy=" Land\x1b and expand\n"
+    )
+    assert objective.strategy == "Land and expand"
+    assert store.get_objective(objective.id) == objective
+
+
+@pytest.mark.parametrize("name", ["\x00", " \x00\x07 "], ids=["nul", "controls"])
+def test_a_name_of_only_control_characters_is_empty(store: Store, name: str) -> None:
+    plan = new_plan(store)
+    before = snapshot(store, plan.id)
+    with pytest.raises(InvalidRecord, match="^name: must not be empty$"):
+        store.add_objective(plan.id, plan.version, name=name, type="Relationship")
+    with pytest.raises(InvalidRecord, match="^name: must not be empty$"):
+        store.add_action(plan.id, plan.version, name=name)
+    with pytest.raises(InvalidRecord, match="^name: must not be empty$"):
+        store.add_member(plan.id, plan.version, name, "Solution Engineer")
+    assert snapshot(store, plan.id) == before
+
+
+def test_member_text_is_trimmed_and_a_name_with_a_nul_is_still_a_duplicate(store: Store) -> None:
+    plan = new_plan(store)
+    plan, fox = store.add_member(
+        plan.id, plan.version, "Fox\x00 Mulder ", " Solution Engineer\x00", " fox@fbi.gov\x00 "
+    )
+    assert (fox.name, fox.role, fox.email) == ("Fox Mulder", "Solution Engineer", "fox@fbi.gov")
+    before = snapshot(store, plan.id)
+    with pytest.raises(StoreError, match="^Dana Scully is already on the team$"):
+        store.add_member(plan.id, plan.version, "Dana Scully\x00", "Sales Manager")
+    with pytest.raises(StoreError, match="^Dana Scully is already on the team$"):
+        store.update_member(plan.id, plan.version, fox.id, name="Dana\x00 Scully")
+    assert snapshot(store, plan.id) == before
+
+
+def test_plan_and_division_names_lose_control_characters_too(store: Store) -> None:
+    seed(store)
+    plan = store.create_plan(ACCOUNT, "expansion", " FY27\x00 growth ")
+    assert plan.name == "FY27 growth"
+    plan = store.update_plan(plan.id, plan.version, name="FY28\x00 growth\x07")
+    assert plan.name == "FY28 growth"
+    north = store.add_division(ACCOUNT, " North\x00 ")
+    assert north.name == "North"
+    with pytest.raises(StoreError, match="^there is already a division named 'North'$"):
+        store.add_division(ACCOUNT, "north\x00")
