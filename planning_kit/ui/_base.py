@@ -8,6 +8,7 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -16,6 +17,54 @@ import ipywidgets as w
 log = logging.getLogger("planning_kit.ui")
 
 COLOURS = {"grey": "#8a8f98", "red": "#c62828", "amber": "#e69500", "green": "#2e7d32"}
+
+
+def static_text(name: str) -> str:
+    """A file shipped in planning_kit/ui/static (a widget's JavaScript or CSS), as text."""
+    return (files("planning_kit.ui") / "static" / name).read_text(encoding="utf-8")
+
+
+HIDDEN = "pk-hidden"  # page.css: display none
+
+
+def set_shown(widget: Any, shown: bool) -> None:
+    """Show or hide a widget by a CSS class.
+
+    Unlike `layout.display`, a class sends the browser no resize for the widget's whole subtree,
+    so the plotly charts inside a tile are not drawn again each time the tile is shown or hidden.
+    """
+    if shown:
+        widget.remove_class(HIDDEN)
+    else:
+        widget.add_class(HIDDEN)
+
+
+def page_style() -> w.HTML:
+    """The page's own CSS rules, first in the page so that they apply before anything shows."""
+    style = w.HTML(
+        "<style>.pk-launchpad, .pk-launchpad-tile-box { position: relative; }"
+        f".{HIDDEN} {{ position: absolute !important; left: -100000px !important; top: 0; "
+        "width: 100%; visibility: hidden !important; pointer-events: none; }</style>"
+    )
+    style.add_class("pk-page-style")
+    return style
+
+
+def is_shown(widget: Any) -> bool:
+    """Whether `set_shown` left the widget shown."""
+    return HIDDEN not in widget._dom_classes
+
+
+def close_tree(widget: Any) -> None:
+    """Close a widget with its children, layouts and styles, so kernel and browser free them."""
+    for child in getattr(widget, "children", ()) or ():
+        close_tree(child)
+    for part in ("layout", "style"):
+        owned = getattr(widget, part, None)
+        if isinstance(owned, w.Widget):
+            owned.close()
+    if isinstance(widget, w.Widget):
+        widget.close()
 
 
 def esc(value: Any) -> str:
@@ -136,6 +185,33 @@ def fill(dropdown: Any, options: list[tuple[str, Any]], empty: str) -> None:
     dropdown.index = 0
 
 
+class Chart:
+    """An Output showing one plotly figure, drawn again only when its data changes.
+
+    Drawing a figure costs the browser about 100 ms, so a refresh that leaves the numbers as
+    they were sends nothing. `key` is any comparable summary of the data; `build` makes the
+    figure (called only when the key changed), or is None for no chart.
+    """
+
+    def __init__(self, css_class: str) -> None:
+        self.widget = w.Output()
+        self.widget.add_class(css_class)
+        self.key: Any = None
+        self.draws = 0
+
+    def show(self, key: Any, build: Callable[[], Any] | None) -> None:
+        """Show the figure for `key` (None or no `build`: no chart)."""
+        key = None if build is None else key
+        if key == self.key and self.draws:
+            return
+        self.key = key
+        self.draws += 1
+        self.widget.clear_output(wait=True)
+        if build is not None:
+            with self.widget:
+                build().show(config={"displayModeBar": False})
+
+
 class PlanContext:
     """The open plan, shared by the launchpad and its tiles so that all see one version."""
 
@@ -159,3 +235,34 @@ class PlanContext:
     def reload(self) -> None:
         """Read the plan again from the store (after a conflict)."""
         self.replace(self.store.get_plan(self.plan.id))
+
+    def write(self, action: Callable, tile: str, guard: Callable | None = None) -> Any:
+        """Run a tile's versioned write, `action(plan_id, version)`, and take the new plan.
+
+        On a conflict (a teammate saved something else in the plan) the plan is reloaded and
+        the write is made once more, unless the plan's type now switches `tile` off, or
+        `guard` raises because the teammate changed the very item being edited.
+        """
+        from ..plan_types import TILE_TITLES
+        from ..store import PlanConflict
+
+        for attempt in (1, 2):
+            plan = self.plan
+            try:
+                result = action(plan.id, plan.version)
+                break
+            except PlanConflict:
+                self.reload()
+                plan_type = self.plan_type
+                if not plan_type.tile_enabled(tile):
+                    raise PlanConflict(
+                        f"Not saved: the plan type is now {plan_type.title}, which switches "
+                        f"{TILE_TITLES.get(tile, tile)} off. Go back to the launchpad; what was "
+                        "saved is kept and comes back when the type allows the tile again."
+                    ) from None
+                if guard is not None:
+                    guard()
+                if attempt == 2:
+                    raise
+        self.replace(result[0] if isinstance(result, tuple) else result)
+        return result

@@ -20,11 +20,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from importlib.resources import files
 from typing import Any
 
 import anywidget
 import traitlets as t
+
+from ._base import static_text
 
 log = logging.getLogger("planning_kit.ui")
 
@@ -34,11 +35,6 @@ REQUIRED = ("id", "kind", "title")
 # A status becomes part of a CSS class name (pk-item-<status>), so it is a plain token.
 STATUS_TOKEN = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 SelectCallback = Callable[[str], Any]
-
-
-def _static(name: str) -> str:
-    """A file shipped in planning_kit/ui/static, as text."""
-    return (files("planning_kit.ui") / "static" / name).read_text(encoding="utf-8")
 
 
 def _text(value: Any, where: str) -> str:
@@ -121,8 +117,8 @@ def check_items(items: Any) -> list[dict[str, Any]]:
 class ItemList(anywidget.AnyWidget):
     """Objectives with their actions beneath them, and groups such as "Unassigned actions"."""
 
-    _esm = _static("item_list.js")
-    _css = _static("item_list.css")
+    _esm = static_text("item_list.js")
+    _css = static_text("item_list.css")
 
     # A list of dicts (see the module docstring); checked by `check_items`, which names the
     # index and field of anything wrong.

@@ -21,12 +21,16 @@ from ._base import (
     COLOURS,
     PlanContext,
     StatusLine,
+    close_tree,
     esc,
     guarded,
     money,
     page_query_string,
+    page_style,
     query_params,
+    set_shown,
 )
+from .idle import IdleBeacon
 from .team import TeamEditor
 
 BUILT_TILES = ("account_details", "potentials", "objectives")
@@ -143,7 +147,7 @@ class LaunchpadModel:
         self.registry.get(type_id)
         if type_id == self.context.plan.plan_type:
             return self.context.plan
-        plan = self._write(self.store.change_plan_type, type_id)
+        plan = self._write(self.store.change_plan_type, "plan_type", type_id)
         if self.tile and not self.context.plan_type.tile_enabled(self.tile):
             self.tile = None
         return plan
@@ -152,15 +156,23 @@ class LaunchpadModel:
         """Rename the open plan."""
         if self.context is None:
             raise ValueError("Open a plan first.")
-        return self._write(self.store.update_plan, name=name)
+        return self._write(self.store.update_plan, "name", name=name)
 
-    def _write(self, method: Any, *args: Any, **kwargs: Any) -> Plan:
-        """Write to the open plan with the version it was read at; reload it on a conflict."""
+    def _write(self, method: Any, field: str, *args: Any, **kwargs: Any) -> Plan:
+        """Write one plan setting with the version it was read at.
+
+        On a conflict the plan is reloaded: when someone else changed only other parts of the
+        plan (an answer, a cell), the write is made again; when they changed this `field`
+        too, it is refused, and the plan shown is theirs.
+        """
+        seen = getattr(self.context.plan, field)
         try:
             plan = method(self.context.plan.id, self.context.plan.version, *args, **kwargs)
         except PlanConflict:
             self.context.reload()
-            raise
+            if getattr(self.context.plan, field) != seen:
+                raise
+            plan = method(self.context.plan.id, self.context.plan.version, *args, **kwargs)
         self.context.replace(plan)
         return plan
 
@@ -172,22 +184,13 @@ class LaunchpadModel:
                 TileState(t, TILE_TITLES[t], False, t in BUILT_TILES, "Open a plan first")
                 for t in TILE_IDS
             ]
-        plan_type = self.context.plan_type
         states = []
         for tile in TILE_IDS:
-            if not plan_type.tile_enabled(tile):
-                reason = plan_type.tile_reason(tile) or "switched off by the plan type"
-                states.append(
-                    TileState(
-                        tile,
-                        TILE_TITLES[tile],
-                        False,
-                        tile in BUILT_TILES,
-                        f"Off in {plan_type.title} plans: {reason}",
-                    )
-                )
+            off = self.off_reason(tile)
+            if off:
+                states.append(TileState(tile, TILE_TITLES[tile], False, tile in BUILT_TILES, off))
             elif tile == "account_details":
-                score = plan_score(plan_type, self.store.answers(self.context.plan.id))
+                score = plan_score(self.context.plan_type, self.store.answers(self.context.plan.id))
                 states.append(
                     TileState(tile, TILE_TITLES[tile], True, True, score.label, score.colour)
                 )
@@ -204,15 +207,29 @@ class LaunchpadModel:
                 states.append(TileState(tile, TILE_TITLES[tile], True, False, "Coming soon"))
         return states
 
+    def off_reason(self, tile: str) -> str:
+        """Why the open plan's type switches `tile` off, or '' when it is on."""
+        plan_type = self.context.plan_type
+        if plan_type.tile_enabled(tile):
+            return ""
+        reason = plan_type.tile_reason(tile) or "switched off by the plan type"
+        return f"Off in {plan_type.title} plans: {reason}"
+
+    def enabled_tiles(self) -> list[str]:
+        """The tiles that the open plan's type switches on (none without an open plan)."""
+        if self.context is None:
+            return []
+        return [tile for tile in TILE_IDS if not self.off_reason(tile)]
+
     def open_tile(self, tile: str) -> str:
         """Open a tile of the open plan; refuses unknown and switched-off tiles."""
         if tile not in TILE_IDS:
             raise ValueError(f"There is no tile '{tile[:40]}'. Tiles: {', '.join(TILE_IDS)}.")
         if self.context is None:
             raise ValueError("Open a plan first.")
-        state = next(t for t in self.tiles() if t.id == tile)
-        if not state.enabled:
-            raise ValueError(f"{state.title} is switched off. {state.line}")
+        off = self.off_reason(tile)
+        if off:
+            raise ValueError(f"{TILE_TITLES[tile]} is switched off. {off}")
         self.tile = tile
         return tile
 
@@ -308,7 +325,10 @@ class Launchpad:
     ) -> None:
         self.model = LaunchpadModel(store or Store(), registry or load_plan_types())
         self.status = StatusLine("pk-launchpad-status")
-        self._tile_view: Any = None
+        # The open plan's tile views, kept while the plan stays open: only the open one shows.
+        self._views: dict[str, Any] = {}
+        self._views_for: PlanContext | None = None
+        self._prepare_asked: tuple[Any, ...] | None = None
         self._build()
         self._show_registry_problems()
         if query:
@@ -395,6 +415,7 @@ class Launchpad:
         self._back = w.Button(description="Back to launchpad", icon="arrow-left")
         self._back.add_class("pk-launchpad-back")
         self._tile_box = w.VBox([])
+        self._tile_box.add_class("pk-launchpad-tile-box")
 
         self._team = TeamEditor(on_change=self.refresh)
         self._plan_box = w.VBox(
@@ -422,10 +443,12 @@ class Launchpad:
         )
         self._crumb = w.HTML()
         self._crumb.add_class("pk-launchpad-crumb")
-        self._tile_page = w.VBox(
-            [w.HBox([self._back, self._crumb]), self._tile_box], layout=w.Layout(display="none")
+        self._tile_page = w.VBox([w.HBox([self._back, self._crumb]), self._tile_box])
+        set_shown(self._tile_page, False)
+        self._beacon = IdleBeacon(self.prepare_tiles)
+        self.widget = w.VBox(
+            [page_style(), self.status.widget, self._home, self._tile_page, self._beacon]
         )
-        self.widget = w.VBox([self.status.widget, self._home, self._tile_page])
         self.widget.add_class("pk-launchpad")
 
         self._search.observe(self._on_search, names="value")
@@ -490,7 +513,13 @@ class Launchpad:
             self._plan_type.observe(self._on_change_type, names="value")
         if self._team.model is None or self._team.model.context is not m.context:
             self._team.bind(m.context)
-        for state in m.tiles():
+        if not m.tile:  # the tile lines are read again when the launchpad shows
+            self._show_tile_lines()
+        self._show_tile()
+        self._ask_to_prepare()
+
+    def _show_tile_lines(self) -> None:
+        for state in self.model.tiles():
             button, line = self._tile_buttons[state.id], self._tile_lines[state.id]
             button.disabled = not state.enabled
             button.tooltip = state.line
@@ -499,29 +528,71 @@ class Launchpad:
                 f"<div style='font-size:12px;color:{colour if state.enabled else '#777'}'>"
                 f"{esc(state.line)}</div>"
             )
-        self._show_tile()
 
     def _type_title(self, type_id: str) -> str:
         types = self.model.registry.types
         return types[type_id].title if type_id in types else f"{type_id} (unavailable)"
 
+    @property
+    def _tile_view(self) -> Any:
+        """The view of the open tile, or None on the launchpad."""
+        return self._views.get(self.model.tile) if self.model.tile else None
+
     def _show_tile(self) -> None:
+        """Show the open tile (its kept view, refreshed, or a new one) or the launchpad."""
         tile = self.model.tile
-        self._home.layout.display = "none" if tile else "flex"
-        self._tile_page.layout.display = "flex" if tile else "none"
+        if self.model.context is not self._views_for:
+            self._drop_views()
         if not tile:
-            self._tile_view = None
-            self._tile_box.children = ()
+            set_shown(self._tile_page, False)
+            self._home.layout.display = "flex"
             return
         self._crumb.value = (
             f"<div style='margin:6px 12px;color:#555'>{esc(self.model.account.name)} › "
             f"{esc(self.model.plan.name)} › <b>{esc(TILE_TITLES[tile])}</b></div>"
         )
-        if self._tile_view is None or self._tile_view.tile_id != tile:
-            self._tile_view = make_tile(tile, self.model.context, self.model.today)
-            self._tile_box.children = (self._tile_view.widget,)
-        else:
-            self._tile_view.refresh()
+        kept = tile in self._views
+        view = self._view(tile)
+        for other, other_view in self._views.items():
+            set_shown(other_view.widget, other == tile)
+        self._home.layout.display = "none"
+        set_shown(self._tile_page, True)
+        if kept:  # shown first, brought up to date after: the browser draws it meanwhile
+            view.refresh()
+
+    def _view(self, tile: str) -> Any:
+        """The kept view of a tile of the open plan, built (hidden) the first time."""
+        view = self._views.get(tile)
+        if view is None:
+            view = make_tile(tile, self.model.context, self.model.today)
+            set_shown(view.widget, False)
+            self._views[tile] = view
+            self._tile_box.children = (*self._tile_box.children, view.widget)
+        return view
+
+    def _drop_views(self) -> None:
+        """Close the views of a plan that is no longer open."""
+        for view in self._views.values():
+            close_tree(view.widget)
+        self._views = {}
+        self._tile_box.children = ()
+        self._views_for = self.model.context
+
+    def _ask_to_prepare(self) -> None:
+        """Once the browser is idle, build the open plan's tiles that have no view yet."""
+        wanted = (self.model.context, tuple(self.model.enabled_tiles()))
+        missing = any(tile not in self._views for tile in wanted[1])
+        if self.model.context is not None and wanted != self._prepare_asked and missing:
+            self._prepare_asked = wanted
+            self._beacon.request()
+
+    @guarded()
+    def prepare_tiles(self) -> None:
+        """Build the open plan's tiles ahead of the user, hidden: opening one only shows it."""
+        if self.model.context is not self._views_for:
+            self._drop_views()
+        for tile in self.model.enabled_tiles():
+            self._view(tile)
 
     def _toggle_form(self, show: bool) -> None:
         self._new_form.layout.display = "flex" if show else "none"
@@ -625,7 +696,7 @@ class Launchpad:
     def _on_tile(self, tile: str) -> None:
         self.model.open_tile(tile)
         self.status.clear()
-        self.refresh()
+        self._show_tile()
 
     @guarded()
     def _on_back(self, _button: Any = None) -> None:

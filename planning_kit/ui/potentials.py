@@ -28,7 +28,7 @@ from ..potentials import (
     suggested_opportunities,
 )
 from ..store import PlanConflict
-from ._base import PlanContext, StatusLine, esc, fill, guarded, money, when
+from ._base import Chart, PlanContext, StatusLine, esc, fill, guarded, money, when
 from .whitespace_grid import WhiteSpaceGrid
 
 
@@ -111,19 +111,7 @@ class PotentialsModel:
         changed that cell) or is checked whole by the store in its transaction (links,
         qualifying, targets), so a teammate's edit elsewhere in the plan never blocks it.
         """
-        for attempt in (1, 2):
-            plan = self.context.plan
-            try:
-                result = action(plan.id, plan.version)
-                break
-            except PlanConflict:
-                self.context.reload()
-                if guard is not None:
-                    guard()
-                if attempt == 2:
-                    raise
-        self.context.replace(result[0] if isinstance(result, tuple) else result)
-        return result
+        return self.context.write(action, "potentials", guard)
 
     def _cell_guard(self, division_id: int | None, solution_id: str, seen: Potential | None) -> Any:
         def check() -> None:
@@ -456,7 +444,7 @@ def totals_html(grid: Grid) -> str:
         )
 
     return (
-        "<div style='display:flex;flex-wrap:wrap'>"
+        "<div style='display:flex;flex-wrap:wrap;align-items:flex-start'>"
         + table("By family", families, totals.by_family)
         + table("By division", rows, totals.by_row)
         + "</div>"
@@ -493,6 +481,10 @@ class PotentialsTile:
             "</span>, <span style='color:#2e7d32'>won</span>, blocked ✕); deeper shade, "
             "larger amount. Click a cell to edit it.</div>"
         )
+        # Totals, targets and the chart sit below the grid: the browser lays them out only
+        # when they scroll into view (whitespace_grid.css), so the tile opens sooner.
+        below = w.VBox([self._totals, self._targets_box])
+        below.add_class("pk-potentials-below")
         self.widget = w.VBox(
             [
                 self._summary,
@@ -507,8 +499,7 @@ class PotentialsTile:
                     layout=w.Layout(width="100%", align_items="flex-start"),
                 ),
                 self._hidden,
-                self._totals,
-                self._targets_box,
+                below,
             ]
         )
         self.widget.add_class("pk-potentials")
@@ -665,8 +656,7 @@ class PotentialsTile:
         remove = w.Button(description="Remove target", layout=w.Layout(width="auto"))
         remove.add_class("pk-potentials-target-remove")
         remove.on_click(self._on_remove_target)
-        self._chart = w.Output()
-        self._chart.add_class("pk-potentials-chart")
+        self._chart = Chart("pk-potentials-chart")
         self._targets_box = w.VBox(
             [
                 w.HTML("<h4 style='margin:10px 0 2px 0'>Revenue targets</h4>"),
@@ -682,7 +672,7 @@ class PotentialsTile:
                     layout=w.Layout(flex_flow="row wrap"),
                 ),
                 w.HBox([self._target_remove_choice, remove]),
-                self._chart,
+                self._chart.widget,
             ]
         )
 
@@ -690,8 +680,8 @@ class PotentialsTile:
     def refresh(self) -> None:
         """Show the plan's grid, totals, targets and the open cell."""
         grid = self._grid = self.model.grid()
+        self._show_summary(grid)  # the totals first: they are the small message
         self._table.grid = grid_data(grid)
-        self._show_summary(grid)
         self._show_divisions()
         self._show_targets(grid)
         if (
@@ -774,10 +764,8 @@ class PotentialsTile:
             [(p.target.label, p.target.id) for p in result.periods],
             "No targets",
         )
-        self._chart.clear_output(wait=True)
-        if result.periods:
-            with self._chart:
-                pipeline_figure(result).show(config={"displayModeBar": False})
+        key = [(p.target, p.by_status) for p in result.periods]
+        self._chart.show(key, (lambda: pipeline_figure(result)) if result.periods else None)
 
     def _cell(self) -> Cell | None:
         if self._open is None or self._grid is None:
@@ -894,8 +882,8 @@ class PotentialsTile:
             return
         if result.message:
             self._grid = self.model.grid()
-            self._table.grid = grid_data(self._grid)
             self._show_summary(self._grid)
+            self._table.grid = grid_data(self._grid)
             self._show_targets(self._grid)
             self._shown = self._grid.cell(*self._open).stored
             self._show_cell(keep_typed=True)

@@ -10,21 +10,17 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from importlib.resources import files
 from typing import Any
 
 import anywidget
 import traitlets as t
 
+from ._base import static_text
+
 log = logging.getLogger("planning_kit.ui")
 
 STATUSES = ("whitespace", "potential", "current", "won", "blocked")
 SelectCallback = Callable[[int, int], Any]
-
-
-def _static(name: str) -> str:
-    """A file shipped in planning_kit/ui/static, as text."""
-    return (files("planning_kit.ui") / "static" / name).read_text(encoding="utf-8")
 
 
 def _text(value: Any, where: str) -> str:
@@ -126,8 +122,8 @@ def _check_families(families: list[dict], columns: list[dict]) -> None:
 class WhiteSpaceGrid(anywidget.AnyWidget):
     """Divisions (rows) × solutions grouped by family (columns), coloured by status and amount."""
 
-    _esm = _static("whitespace_grid.js")
-    _css = _static("whitespace_grid.css")
+    _esm = static_text("whitespace_grid.js")
+    _css = static_text("whitespace_grid.css")
 
     grid = t.Dict().tag(sync=True)
     selected = t.List(t.Int(), default_value=[]).tag(sync=True)

@@ -18,6 +18,7 @@ from planning_kit import settings
 from planning_kit.model import salesforce_id_18
 from planning_kit.plan_types import load_plan_types
 from planning_kit.store import Store
+from planning_kit.ui._base import is_shown
 from planning_kit.ui.launchpad import Launchpad
 
 UNITED_OIL = "001bm00001ZL8UEAA1"
@@ -303,15 +304,127 @@ def test_open_tile_and_back(united_oil):
     lp._tile_buttons["account_details"].click()
     assert lp.model.tile == "account_details"
     assert lp._home.layout.display == "none"
-    assert lp._tile_page.layout.display == "flex"
+    assert is_shown(lp._tile_page)
     assert lp._tile_box.children and "pk-account_details" in lp._tile_box.children[0]._dom_classes
+
+    view = lp._tile_view
 
     lp._back.click()
 
     assert lp.model.tile is None
     assert lp._home.layout.display == "flex"
-    assert lp._tile_page.layout.display == "none"
-    assert lp._tile_box.children == ()
+    assert not is_shown(lp._tile_page)
+    assert lp._tile_box.children == (view.widget,)  # kept, so that opening it again is quick
+
+    lp._tile_buttons["account_details"].click()
+
+    assert lp._tile_view is view
+    assert is_shown(lp._tile_page)
+
+
+def shown_views(lp: Launchpad) -> list[str]:
+    """The tiles whose kept views are displayed (not hidden) in the tile page."""
+    return [tile for tile, view in lp._views.items() if is_shown(view.widget)]
+
+
+def browser_says_idle(lp: Launchpad) -> None:
+    """What the browser sends once the page has settled after the kernel asked."""
+    beacon = lp._beacon
+    beacon._on_browser_message(beacon, {"event": "idle", "ticket": beacon.ticket}, [])
+
+
+def test_a_kept_tile_shows_what_changed_while_it_was_closed(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    lp._tile_buttons["potentials"].click()
+    tile = lp._tile_view
+    lp._back.click()
+    plan = lp.model.plan
+    sample_store.set_potential(
+        plan.id, plan.version, None, "emergency_generators", status="won", amount=150_000, who="x"
+    )
+
+    lp._tile_buttons["potentials"].click()
+
+    assert lp._tile_view is tile
+    assert "won $150k" in tile._summary.value  # refreshed when shown again
+
+
+def test_only_the_open_tile_shows(united_oil):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    for tile in ("account_details", "potentials", "objectives", "insight_map"):
+        lp._tile_buttons[tile].click()
+        assert shown_views(lp) == [tile]
+        lp._back.click()
+    assert set(lp._views) == {"account_details", "potentials", "objectives", "insight_map"}
+
+
+def test_tiles_are_built_ahead_once_the_browser_is_idle(united_oil):
+    lp = united_oil
+    assert lp._beacon.ticket == 0  # no plan open: nothing to prepare
+    start_plan(lp, "customer_success")
+    assert lp._beacon.ticket == 1 and lp._views == {}  # asked; nothing built until idle
+
+    browser_says_idle(lp)
+
+    enabled = lp.model.enabled_tiles()
+    assert "potentials" not in enabled  # Customer Success switches Potentials off
+    assert list(lp._views) == enabled
+    assert shown_views(lp) == []  # all hidden on the launchpad
+    assert not is_shown(lp._tile_page)
+    kept = dict(lp._views)
+
+    lp._tile_buttons["objectives"].click()
+
+    assert lp._tile_view is kept["objectives"]  # shown, not built again
+    assert shown_views(lp) == ["objectives"]
+
+
+def test_an_old_or_repeated_idle_message_builds_nothing(united_oil):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    beacon = lp._beacon
+    beacon._on_browser_message(beacon, {"event": "idle", "ticket": beacon.ticket - 1}, [])
+    beacon._on_browser_message(beacon, {"event": "nonsense"}, [])
+    beacon._on_browser_message(beacon, "idle", [])
+    assert lp._views == {}
+
+    browser_says_idle(lp)
+    built = dict(lp._views)
+    browser_says_idle(lp)  # a second view of the same page answers too
+
+    assert lp._views == built and all(lp._views[t] is built[t] for t in built)
+
+
+def test_a_type_change_asks_for_the_tiles_it_switches_on(united_oil):
+    lp = united_oil
+    start_plan(lp, "customer_success")
+    browser_says_idle(lp)
+    ticket = lp._beacon.ticket
+
+    lp._plan_type.value = "expansion"  # switches Potentials on
+
+    assert lp._beacon.ticket == ticket + 1
+    browser_says_idle(lp)
+    assert "potentials" in lp._views
+
+
+def test_opening_another_plan_closes_the_old_plans_views(united_oil):
+    lp = united_oil
+    start_plan(lp, "expansion", "First plan")
+    browser_says_idle(lp)
+    old = dict(lp._views)
+    grid = old["potentials"]._table
+    assert grid.comm is not None
+
+    start_plan(lp, "acquisition", "Second plan")
+
+    assert lp._views == {} and lp._tile_box.children == ()
+    assert all(view.widget.comm is None for view in old.values())
+    assert grid.comm is None and grid.layout.comm is None  # children and layouts closed too
+    lp._tile_buttons["potentials"].click()
+    assert lp._tile_view.model.context.plan.name == "Second plan"
 
 
 def test_coming_soon_tile_opens_a_placeholder(united_oil):
@@ -345,7 +458,7 @@ def test_link_opens_plan_and_tile(sample_store, registry):
     lp = Launchpad(sample_store, registry, query=query)
     assert lp.model.plan.id == plan.id
     assert lp.model.tile == "account_details"
-    assert lp._tile_page.layout.display == "flex"
+    assert is_shown(lp._tile_page)
     assert lp._tile_box.children[0] is lp._tile_view.widget
     assert lp.model.link() == f"?account={UNITED_OIL}&plan={plan.id}&tile=account_details"
     assert lp.status.text == ""
@@ -646,3 +759,26 @@ def test_plans_drop_down_says_there_are_no_plans_yet(united_oil):
     assert united_oil._plans.index == 0
     assert united_oil._plans.label == "No plans yet: start one"
     assert united_oil._plans.disabled
+
+
+@pytest.mark.parametrize("setting", ["type", "name"])
+def test_a_teammates_answer_does_not_block_a_type_change_or_a_rename(
+    united_oil, sample_store, setting
+):
+    """Another tab saved an answer (the plan's version moved on): the setting still saves."""
+    lp = united_oil
+    start_plan(lp, "expansion")
+    plan = lp.model.plan
+    question = lp.model.context.plan_type.questions()[0]
+    other = Store(sample_store.url)
+    other.set_answer(plan.id, plan.version, question.id, question.options[0].id, "", who="bo")
+    other.close()
+
+    if setting == "type":
+        lp._plan_type.value = "customer_success"
+        assert sample_store.get_plan(plan.id).plan_type == "customer_success"
+    else:
+        lp._plan_name.value = "Grow United Oil"
+        assert sample_store.get_plan(plan.id).name == "Grow United Oil"
+    assert lp.status.kind != "error", lp.status.text
+    assert sample_store.answers(plan.id)[question.id].option_id == question.options[0].id

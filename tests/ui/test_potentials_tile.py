@@ -745,6 +745,24 @@ def test_revenue_targets_and_pipeline_against_them(tile, sample_store, plan_id):
     }
 
 
+def test_the_chart_is_drawn_again_only_when_the_pipeline_changes(tile):
+    set_cell(tile, "account", "installation", status="potential", amount="250k", timing="2027-Q1")
+    add_target(tile, "FY27 Q1", "2027-01-01", "2027-03-31", "1M")
+    draws = tile._chart.draws
+    ((target, by_status),) = tile._chart.key  # what the drawn figure shows
+    assert (target.label, by_status["potential"]) == ("FY27 Q1", 250_000.0)
+
+    field(tile, "notes").value = "Met the plant manager"  # saved, but the pipeline is the same
+    tile.refresh()
+
+    assert tile._chart.draws == draws
+
+    field(tile, "amount").value = "400k"
+
+    assert tile._chart.draws == draws + 1
+    assert tile._chart.key[0][1]["potential"] == 400_000.0
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
