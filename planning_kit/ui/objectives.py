@@ -19,6 +19,7 @@ from ..model import (
     Action,
     Objective,
     TeamMember,
+    day_problem,
 )
 from ..objectives import (
     ANY,
@@ -36,10 +37,12 @@ from ..objectives import (
 )
 from ..potentials import STATUS_TITLES, load_grid
 from ..store import PlanConflict, StoreError
-from ._base import PlanContext, StatusLine, esc, fill, guarded, money, when
+from ._base import Chart, PlanContext, StatusLine, esc, fill, guarded, money, when
 from .item_list import ItemList
 
 GROUP_ID = "g-unassigned"
+EMPTY = "No objectives yet: add the first one above."
+NO_MATCH = "Nothing matches these filters: change or clear them to see more."
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,15 @@ def parse_day(text: str | None, title: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"{title}: '{value[:40]}' is not a date; use YYYY-MM-DD, e.g. 2027-03-31."
         ) from None
+    problem = day_problem(day)
+    if problem:
+        raise ValueError(f"{title}: {problem}.")
+    return day
 
 
 class ObjectivesModel:
@@ -155,19 +162,7 @@ class ObjectivesModel:
     # -- writing ----------------------------------------------------------------------------
     def _write(self, action: Any, guard: Any = None) -> Any:
         """A versioned write; on a conflict reload, check `guard`, and retry once."""
-        for attempt in (1, 2):
-            plan = self.context.plan
-            try:
-                result = action(plan.id, plan.version)
-                break
-            except PlanConflict:
-                self.context.reload()
-                if guard is not None:
-                    guard()
-                if attempt == 2:
-                    raise
-        self.context.replace(result[0] if isinstance(result, tuple) else result)
-        return result
+        return self.context.write(action, "objectives", guard)
 
     def _guard(self, read: Any, seen: Any) -> Any:
         def check() -> None:
@@ -212,12 +207,24 @@ class ObjectivesModel:
             return SaveResult(False, _sentence(exc), field)
         return SaveResult(True, "Saved.", field)
 
-    def move_objective(self, objective_id: int, step: int) -> None:
-        """Move an objective up (-1) or down (+1); the order is saved."""
+    def move_objective(self, objective_id: int, step: int) -> bool:
+        """Move an objective up (-1) or down (+1) past the next objective shown; saved.
+
+        With filters on, the objectives they hide keep their places: the move is past the
+        neighbour the user sees. False when there is nothing to move past.
+        """
         ids = [o.id for o in self.objectives()]
-        at = ids.index(objective_id)
-        ids.insert(min(max(at + step, 0), len(ids) - 1), ids.pop(at))
+        shown = [e.objective.id for e in self.entries() if e.objective is not None]
+        if objective_id not in shown:
+            shown = ids
+        at = shown.index(objective_id)
+        if not 0 <= at + step < len(shown):
+            return False
+        neighbour = shown[at + step]
+        ids.remove(objective_id)
+        ids.insert(ids.index(neighbour) + (1 if step > 0 else 0), objective_id)
         self._write(lambda pid, ver: self.store.reorder_objectives(pid, ver, ids))
+        return True
 
     def delete_objective(self, objective_id: int) -> None:
         """Delete an objective; its actions move to the unassigned actions."""
@@ -252,7 +259,7 @@ class ObjectivesModel:
             if field == "due_date":
                 value = parse_day(value, "Due date")
             elif field == "completed_on":
-                value = parse_day(value, "Completed on")
+                value = parse_day(value, "Done on")
             elif field == "name" and not (value or "").strip():
                 return SaveResult(False, "Name: an action needs a name.", "name")
             self._write(
@@ -340,7 +347,9 @@ def counts_html(counts: Counts) -> str:
     return (
         f"<div class='pk-objectives-counts' style='font-size:13px'>"
         f"<b>Objectives</b>: {counts.objectives_open} open · {counts.objectives_overdue} overdue"
-        f" · {counts.objectives_done} done &nbsp;&nbsp; <b>Actions</b>: {counts.actions_open} "
+        f" · {counts.objectives_done} done"
+        + (f" · {counts.objectives_canceled} canceled" if counts.objectives_canceled else "")
+        + f" &nbsp;&nbsp; <b>Actions</b>: {counts.actions_open} "
         f"open · {counts.actions_overdue} overdue · {counts.actions_done} done</div>"
     )
 
@@ -370,7 +379,7 @@ def status_figure(counts: Counts) -> Any:
         height=150,
         width=420,
         margin={"l": 80, "r": 10, "t": 10, "b": 20},
-        legend={"orientation": "h", "y": -0.3},
+        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
     )
     return figure
 
@@ -385,12 +394,12 @@ class ObjectivesTile:
         self.status = StatusLine("pk-objectives-status")
         self._open = ""  # "o<id>", "a<id>" or ""
         self._pending_delete = ""  # the objective whose deletion awaits confirmation
+        self._unsaved = ""  # why the last edit of the open item was not saved
         self._shown: Objective | Action | None = None
         self._loading = False
         self._summary = w.HTML()
-        self._chart = w.Output()
-        self._chart.add_class("pk-objectives-chart")
-        self._list = ItemList(empty_message="No objectives yet: add the first one above.")
+        self._chart = Chart("pk-objectives-chart")
+        self._list = ItemList(empty_message=EMPTY)
         self._list.layout.width = "100%"
         self._list.on_select(self._on_select)
         self._build_filters()
@@ -405,7 +414,7 @@ class ObjectivesTile:
         self.widget = w.VBox(
             [
                 self._summary,
-                self._chart,
+                self._chart.widget,
                 self.status.widget,
                 self._filters,
                 self._new,
@@ -448,11 +457,13 @@ class ObjectivesTile:
     def _build_new(self) -> None:
         self._new_objective = w.Text(placeholder="New objective", layout=w.Layout(width="260px"))
         self._new_objective.add_class("pk-objectives-new-objective")
+        _on_enter(self._new_objective, self._on_add_objective)
         add_objective = w.Button(description="Add objective", layout=w.Layout(width="auto"))
         add_objective.add_class("pk-objectives-add-objective")
         add_objective.on_click(self._on_add_objective)
         self._new_action = w.Text(placeholder="New action", layout=w.Layout(width="260px"))
         self._new_action.add_class("pk-objectives-new-action")
+        _on_enter(self._new_action, self._on_add_action)
         add_action = w.Button(description="Add action", layout=w.Layout(width="auto"))
         add_action.add_class("pk-objectives-add-action")
         add_action.on_click(self._on_add_action)
@@ -562,12 +573,11 @@ class ObjectivesTile:
             f"<h3 style='margin:4px 0'>Objectives · {esc(self.model.context.plan_type.title)}"
             f"</h3>{counts_html(counts)}"
         )
-        self._chart.clear_output(wait=True)
-        if counts.objectives or counts.actions:
-            with self._chart:
-                status_figure(counts).show(config={"displayModeBar": False})
+        has_items = counts.objectives or counts.actions
+        self._chart.show(counts, (lambda: status_figure(counts)) if has_items else None)
         self._refresh_filters()
         items = list_items(self.model)
+        self._list.empty_message = NO_MATCH if self.model.filters.active else EMPTY
         ids = {i["id"] for i in items}
         if self._open and self._open not in ids and not self._exists(self._open):
             self._open = ""
@@ -608,6 +618,8 @@ class ObjectivesTile:
 
     def _show_objective(self, objective_id: int) -> None:
         if self._pending_delete != f"o{objective_id}":
+            if self._pending_delete:
+                self.status.clear()  # the question was about the objective left behind
             self._pending_delete = ""
             self._delete_objective.description = "Delete objective"
         objective = self.model.store.get_objective(objective_id)
@@ -688,14 +700,18 @@ class ObjectivesTile:
     # -- handlers ---------------------------------------------------------------------------
     @guarded()
     def _on_select(self, item_id: str) -> None:
+        unsaved, self._unsaved = self._unsaved, ""
         if item_id == GROUP_ID:
             self._open = ""
             self._list.selected = GROUP_ID
             self._show_editor()
-            return
-        self._open = item_id
-        self._list.selected = item_id
-        self._show_editor()
+        else:
+            self._open = item_id
+            self._list.selected = item_id
+            self._show_editor()
+        if unsaved:
+            # The field's message goes with the editor: say it where it stays in view.
+            self.status.show(unsaved, "error")
 
     def select(self, item_id: str) -> None:
         """Open an objective ('o<id>') or action ('a<id>') in the editor, as a click does."""
@@ -740,7 +756,10 @@ class ObjectivesTile:
             raise
         if not result.saved:
             messages[role].value = _message(result.message, "error")
+            shown = self._shown.name if self._shown is not None else kind
+            self._unsaved = f"Not saved on '{shown}': {result.message}"
             return
+        self._unsaved = ""
         self.status.clear()
         self.refresh()
         messages[role].value = _message(result.message, "ok")
@@ -749,9 +768,13 @@ class ObjectivesTile:
     def _on_add_objective(self, _button: Any = None) -> None:
         name = self._new_objective.value
         if not name.strip():
-            self._new_message.value = _message("Name: an objective needs a name.", "error")
+            self._new_refused("Name: an objective needs a name.")
             return
-        objective = self.model.add_objective(name)
+        try:
+            objective = self.model.add_objective(name)
+        except ValueError as exc:
+            self._new_refused(_sentence(exc))
+            return
         self._new_objective.value = ""
         self._new_message.value = ""
         self._open = f"o{objective.id}"
@@ -762,14 +785,18 @@ class ObjectivesTile:
     def _on_add_action(self, _button: Any = None) -> None:
         name = self._new_action.value
         if not name.strip():
-            self._new_message.value = _message("Name: an action needs a name.", "error")
+            self._new_refused("Name: an action needs a name.")
             return
         objective_id = None
         if self._open.startswith("o"):
             objective_id = int(self._open[1:])
         elif self._open.startswith("a"):
             objective_id = self.model.store.get_action(int(self._open[1:])).objective_id
-        action = self.model.add_action(name, objective_id)
+        try:
+            action = self.model.add_action(name, objective_id)
+        except ValueError as exc:
+            self._new_refused(_sentence(exc))
+            return
         self._new_action.value = ""
         self._new_message.value = ""
         self._open = f"a{action.id}"
@@ -779,11 +806,20 @@ class ObjectivesTile:
             where = f"'{self.model.store.get_objective(objective_id).name}'"
         self.status.show(f"Added the action '{action.name}' to {where}.", "ok")
 
+    def _new_refused(self, message: str) -> None:
+        """A name for a new item was refused: say why beside it, and only there."""
+        self.status.clear()
+        self._new_message.value = _message(message, "error")
+
     @guarded()
     def _on_move(self, step: int) -> None:
         if self._open.startswith("o"):
-            self.model.move_objective(int(self._open[1:]), step)
-            self.refresh()
+            if self.model.move_objective(int(self._open[1:]), step):
+                self.refresh()
+                self.status.clear()
+            else:
+                where = "first" if step < 0 else "last"
+                self.status.show(f"This objective is already the {where} shown.", "info")
 
     @guarded()
     def _on_delete_objective(self, _button: Any = None) -> None:
@@ -828,6 +864,16 @@ class ObjectivesTile:
             self.model.unlink(int(self._open[1:]), self._unlink_choice.value)
             self.refresh()
             self.status.show("Unlinked.", "ok")
+
+
+def _on_enter(text: w.Text, callback: Any) -> None:
+    """Call `callback` when Enter is pressed in `text` (the browser sends a submit event)."""
+
+    def on_msg(_widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            callback()
+
+    text.on_msg(on_msg)
 
 
 def _choose(dropdown: w.Dropdown, value: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 import pytest
 
+from planning_kit import settings
 from planning_kit.model import TeamMember
 from planning_kit.objectives import UNASSIGNED
 from planning_kit.store import Store
@@ -498,9 +500,7 @@ def test_an_action_owner_is_chosen_from_the_team(pad, tile, sample_store, plan_i
     assert item(tile, f"a{action_id}")["meta"] == "Ben Okafor · no due date · open"
 
 
-@pytest.mark.parametrize(
-    ("role", "title"), [("due_date", "Due date"), ("completed_on", "Completed on")]
-)
+@pytest.mark.parametrize(("role", "title"), [("due_date", "Due date"), ("completed_on", "Done on")])
 @pytest.mark.parametrize("typed", ["2027-02-30", "31/12/2027"])
 def test_an_impossible_action_date_gets_a_message_and_nothing_is_saved(
     tile, sample_store, plan_id, role, title, typed
@@ -1212,3 +1212,159 @@ def test_none_choices_show_their_label_not_a_blank(tile):
     assert (dropdown.index, dropdown.label) == (0, "Unassigned actions")
     owner_filter = one(tile, "pk-objectives-filter-owner")
     assert (owner_filter.index, owner_filter.label) == (0, "Anyone")
+
+
+# -- found by trying to break the tile ------------------------------------------------------
+
+
+def press_enter(widget: w.Text) -> None:
+    """Enter in a text box, as the browser sends it."""
+    widget._handle_custom_msg({"event": "submit"}, [])
+
+
+def test_enter_in_the_new_name_boxes_adds_the_objective_and_the_action(tile, sample_store, plan_id):
+    one(tile, "pk-objectives-new-objective").value = "Grow the fleet"
+    press_enter(one(tile, "pk-objectives-new-objective"))
+    (grow,) = sample_store.objectives(plan_id)
+    assert grow.name == "Grow the fleet" and tile._open == f"o{grow.id}"
+    assert one(tile, "pk-objectives-new-objective").value == ""
+
+    one(tile, "pk-objectives-new-action").value = "Call the CFO"
+    press_enter(one(tile, "pk-objectives-new-action"))
+    (call,) = sample_store.actions(plan_id)
+    assert (call.name, call.objective_id) == ("Call the CFO", grow.id)
+
+    press_enter(one(tile, "pk-objectives-new-action"))  # empty: refused beside the box
+    assert len(sample_store.actions(plan_id)) == 1
+    assert "needs a name" in text(one(tile, "pk-objectives-new-message"))
+
+
+def test_a_refused_edit_is_still_said_after_clicking_another_row(tile, sample_store, plan_id):
+    grow = add_objective(tile, "Grow")
+    keep = add_objective(tile, "Keep")
+    click_item(tile, f"o{grow}")
+    objective_field(tile, "due_date").value = "next friday"  # sent when the box loses focus
+    click_item(tile, f"o{keep}")  # ... because the user clicked another row
+
+    assert tile.status.kind == "error"
+    assert "Not saved on 'Grow'" in tile.status.text and "next friday" in tile.status.text
+    assert sample_store.get_objective(grow).due_date is None
+    click_item(tile, f"o{grow}")
+    assert objective_field(tile, "due_date").value == ""  # what is saved, not what was typed
+
+
+def test_a_good_edit_after_a_refused_one_clears_the_warning(tile):
+    grow = add_objective(tile, "Grow")
+    keep = add_objective(tile, "Keep")
+    click_item(tile, f"o{grow}")
+    objective_field(tile, "due_date").value = "2027-02-30"
+    objective_field(tile, "due_date").value = "2027-02-28"
+    click_item(tile, f"o{keep}")
+    assert tile.status.kind != "error", tile.status.text
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01"])
+def test_a_date_out_of_range_gets_a_message_and_nothing_is_saved(
+    tile, sample_store, plan_id, typed
+):
+    grow = add_objective(tile, "Grow")
+    objective_field(tile, "due_date").value = typed
+    assert objective_message(tile, "due_date").startswith(f"Due date: {typed} is out of range")
+    assert sample_store.get_objective(grow).due_date is None
+    call = add_action(tile, "Call")
+    action_field(tile, "due_date").value = typed
+    assert "out of range" in action_message(tile, "due_date")
+    assert sample_store.get_action(call).due_date is None
+
+
+def test_filters_that_hide_everything_say_so(tile):
+    add_objective(tile, "Grow")
+    assert one(tile, "pk-objectives-list").empty_message.startswith("No objectives yet")
+    one(tile, "pk-objectives-filter-overdue").value = True
+    assert items(tile) == []
+    assert one(tile, "pk-objectives-list").empty_message.startswith("Nothing matches")
+    one(tile, "pk-objectives-filter-overdue").value = False
+    assert [i["title"] for i in items(tile) if i["kind"] == "objective"] == ["Grow"]
+
+
+def test_with_filters_on_a_move_steps_past_the_next_objective_shown(tile, sample_store, plan_id):
+    a = add_objective(tile, "A")
+    add_objective(tile, "Hidden")
+    c = add_objective(tile, "C")
+    for objective_id in (a, c):
+        click_item(tile, f"o{objective_id}")
+        objective_field(tile, "status").value = "In Progress"
+    one(tile, "pk-objectives-filter-status").value = "In Progress"
+    assert [i["title"] for i in items(tile) if i["kind"] == "objective"] == ["A", "C"]
+
+    click_item(tile, f"o{c}")
+    button(tile, "Move up").click()
+
+    assert [o.name for o in sample_store.objectives(plan_id)] == ["C", "A", "Hidden"]
+    assert [i["title"] for i in items(tile) if i["kind"] == "objective"] == ["C", "A"]
+    button(tile, "Move up").click()  # first of those shown: nothing moves, and it says so
+    assert [o.name for o in sample_store.objectives(plan_id)] == ["C", "A", "Hidden"]
+    assert "already the first shown" in tile.status.text
+
+
+def test_a_name_the_store_refuses_is_said_beside_the_box_only(tile, sample_store, plan_id):
+    add_objective(tile, "Grow")
+    assert tile.status.kind == "ok"  # "Added the objective 'Grow'."
+    one(tile, "pk-objectives-new-objective").value = "x" * 500
+    one(tile, "pk-objectives-add-objective").click()
+    message = text(one(tile, "pk-objectives-new-message"))
+    assert message.startswith("⚠ Name:") and "200" in message
+    assert tile.status.text == ""  # no stale "Added ..." beside the refusal
+    assert [o.name for o in sample_store.objectives(plan_id)] == ["Grow"]
+
+
+def test_the_delete_question_goes_when_another_objective_is_opened(tile):
+    grow = add_objective(tile, "Grow")
+    keep = add_objective(tile, "Keep")
+    click_item(tile, f"o{grow}")
+    one(tile, "pk-objectives-delete-objective").click()
+    assert "Confirm delete" in tile.status.text
+    click_item(tile, f"o{keep}")
+    assert tile.status.text == ""
+    assert one(tile, "pk-objectives-delete-objective").description == "Delete objective"
+
+
+def test_canceled_objectives_are_counted_apart_from_the_achieved(tile):
+    grow = add_objective(tile, "Grow")
+    add_objective(tile, "Keep")
+    click_item(tile, f"o{grow}")
+    objective_field(tile, "status").value = "Canceled"
+    assert counts_text(tile).startswith("Objectives: 1 open · 0 overdue · 0 done · 1 canceled")
+
+
+def test_an_edit_after_the_type_switched_objectives_off_elsewhere_is_refused(
+    sample_store, tmp_path
+):
+    from planning_kit.plan_types import load_plan_types
+
+    folder = tmp_path / "plan_types"
+    shutil.copytree(settings.plan_types_dir(), folder)
+    path = folder / "customer_success.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  objectives:\n    enabled: true",
+            "  objectives:\n    enabled: false\n    reason: Not in this test.",
+        )
+    )
+    registry = load_plan_types(folder)
+    assert not registry.types["customer_success"].tile_enabled("objectives")
+    pad = LaunchpadModel(sample_store, registry, today=TODAY)
+    pad.select_account(UNITED_OIL)
+    pad.start_plan("expansion")
+    tile = ObjectivesTile(pad.context, today=TODAY)
+    grow = add_objective(tile, "Grow")
+    plan = pad.plan
+    other = Store(sample_store.url)
+    other.change_plan_type(plan.id, plan.version, "customer_success")  # another tab
+    other.close()
+
+    objective_field(tile, "metric").value = "Fleet size"
+
+    assert tile.status.kind == "error"
+    assert "switches Objectives off" in tile.status.text
+    assert sample_store.get_objective(grow).metric == ""
