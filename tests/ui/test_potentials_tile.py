@@ -982,3 +982,26 @@ def test_model_without_widgets(lp, sample_store, plan_id):
     assert model.save_cell(
         None, "installation", status="won", amount="5000", timing="2027-Q3", notes="", reason=""
     ) == type(result)(True, "")  # nothing changed: nothing written
+
+
+def test_a_teammates_edit_elsewhere_does_not_block_a_cell_edit(tile, sample_store, plan_id):
+    plan = sample_store.get_plan(plan_id)
+    other = Store(sample_store.url)
+    other.update_plan(plan.id, plan.version, name="Renamed in another tab")
+    other.close()
+    set_cell(tile, "account", "installation", status="potential")
+    assert sample_store.potential(plan_id, None, "installation").status == "potential"
+
+
+def test_a_cell_edit_after_the_type_switched_potentials_off_elsewhere_is_refused(
+    tile, sample_store, plan_id
+):
+    plan = sample_store.get_plan(plan_id)
+    other = Store(sample_store.url)
+    other.change_plan_type(plan.id, plan.version, "customer_success")  # switches Potentials off
+    other.close()
+
+    set_cell(tile, "account", "installation", status="potential")
+
+    assert "switches Potentials off" in tile.status.text + message(tile)
+    assert sample_store.potential(plan_id, None, "installation").is_empty
