@@ -1258,6 +1258,11 @@ class Store:
                         f"'{other.label}' ({other.start_date} – {other.end_date}); "
                         "periods of a plan may not overlap"
                     )
+                if other.id != target.id and other.label.casefold() == label.casefold():
+                    raise StoreError(
+                        f"the period label '{label}' is already used for {other.start_date} – "
+                        f"{other.end_date}; give each period its own label"
+                    )
             values = {
                 "label": label,
                 "start_date": target.start_date,

@@ -940,3 +940,18 @@ def test_the_link_table_refuses_a_second_link_of_one_opportunity(store: Store) -
             )
         )
     assert store.potentials(plan.id)[0].opportunity_ids == [OPEN_DEAL]
+
+
+def test_a_period_label_used_twice_is_refused(store: Store) -> None:
+    plan = new_plan(store)
+    plan, q2 = store.set_revenue_target(plan.id, 1, target("2027-04-01", "2027-06-30", "FY27 Q2"))
+    with pytest.raises(StoreError, match="the period label 'fy27 q2' is already used"):
+        store.set_revenue_target(
+            plan.id, plan.version, target("2027-07-01", "2027-09-30", "fy27  q2")
+        )
+    assert store.revenue_targets(plan.id) == [q2]
+    # The target itself may keep its label when its dates change.
+    plan, moved = store.set_revenue_target(
+        plan.id, plan.version, q2.model_copy(update={"end_date": date(2027, 6, 29)})
+    )
+    assert moved.label == "FY27 Q2"

@@ -700,8 +700,12 @@ class Launchpad:
 
     @guarded()
     def _on_back(self, _button: Any = None) -> None:
+        take_unsaved = getattr(self._tile_view, "take_unsaved", None)
+        unsaved = take_unsaved() if take_unsaved else ""
         self.model.close_tile()
         self.refresh()
+        if unsaved:  # the tile's message beside the field is out of sight now
+            self.status.show(unsaved, "warning")
 
     @guarded()
     def _on_upload(self, change: dict) -> None:

@@ -41,7 +41,7 @@ from ._base import Chart, PlanContext, StatusLine, esc, fill, guarded, money, wh
 from .item_list import ItemList
 
 GROUP_ID = "g-unassigned"
-EMPTY = "No objectives yet: add the first one above."
+EMPTY = "No objectives yet: type the first one in 'New objective' and press Enter."
 NO_MATCH = "Nothing matches these filters: change or clear them to see more."
 
 
@@ -132,11 +132,15 @@ class ObjectivesModel:
             choices.append((former.label, former.id))
         return choices
 
-    def link_choices(self) -> list[tuple[str, str]]:
-        """Potentials (cells with something in them) and opportunities that can be linked."""
+    def link_choices(self, offered: bool = True) -> list[tuple[str, str]]:
+        """Potentials (cells with something in them) and opportunities that can be linked.
+
+        With `offered`, potentials only while the plan type has the Potentials tile; without,
+        every potential (to name the links an objective already has).
+        """
         choices = []
         plan = self.context.plan
-        if self.context.plan_type.tile_enabled("potentials"):
+        if not offered or self.context.plan_type.tile_enabled("potentials"):
             grid = load_grid(self.store, self.context.registry, plan)
             for cell in grid.cells.values():
                 if cell.stored.id is not None and not cell.stored.is_empty:
@@ -153,23 +157,47 @@ class ObjectivesModel:
 
     def link_labels(self, objective: Objective) -> list[tuple[str, str]]:
         """(label, 'kind:id') of the objective's links."""
-        labels = {key: label for label, key in self.link_choices()}
+        labels = {key: label for label, key in self.link_choices(offered=False)}
+        for key, label in self._hidden_potential_labels().items():
+            labels.setdefault(key, label)
         return [
             (labels.get(f"{kind}:{target}", f"{kind.title()} {target}"), f"{kind}:{target}")
             for kind, target in objective.links
         ]
+
+    def _hidden_potential_labels(self) -> dict[str, str]:
+        """Labels of stored potentials the grid does not show (solutions the type hides)."""
+        catalogue = self.context.registry.catalogue
+        divisions = {
+            d.id: d.name
+            for d in self.store.divisions(self.context.plan.account_id, include_removed=True)
+        }
+        labels = {}
+        for cell in self.store.potentials(self.plan_id):
+            solution = catalogue.solution(cell.solution_id)
+            where = divisions.get(cell.division_id, "Whole account")
+            title = solution.title if solution else cell.solution_id
+            labels[f"potential:{cell.id}"] = (
+                f"Potential: {where} × {title} (hidden by the plan type)"
+            )
+        return labels
 
     # -- writing ----------------------------------------------------------------------------
     def _write(self, action: Any, guard: Any = None) -> Any:
         """A versioned write; on a conflict reload, check `guard`, and retry once."""
         return self.context.write(action, "objectives", guard)
 
-    def _guard(self, read: Any, seen: Any) -> Any:
+    def _guard(self, read: Any, seen: Any, field: str) -> Any:
+        """Refuse the edit of `field` when a teammate changed that field since it was shown.
+
+        A teammate's change to another field of the same item does not block it.
+        """
+
         def check() -> None:
             if seen is None:
                 return
             now = read()
-            if (now.updated_by, now.updated_at) != (seen.updated_by, seen.updated_at):
+            if getattr(now, field) != getattr(seen, field):
                 raise ItemChanged(
                     f"Not saved: {now.updated_by} changed this at {when(now.updated_at)}; it "
                     "is shown now. Make your change again to replace it."
@@ -199,7 +227,7 @@ class ObjectivesModel:
                 lambda pid, ver: self.store.update_objective(
                     pid, ver, objective_id, **{field: value}
                 ),
-                self._guard(lambda: self.store.get_objective(objective_id), seen),
+                self._guard(lambda: self.store.get_objective(objective_id), seen, field),
             )
         except ItemChanged:
             raise
@@ -216,7 +244,9 @@ class ObjectivesModel:
         ids = [o.id for o in self.objectives()]
         shown = [e.objective.id for e in self.entries() if e.objective is not None]
         if objective_id not in shown:
-            shown = ids
+            raise ValueError(
+                "This objective is hidden by the filters: clear them to move it among the others."
+            )
         at = shown.index(objective_id)
         if not 0 <= at + step < len(shown):
             return False
@@ -264,12 +294,15 @@ class ObjectivesModel:
                 return SaveResult(False, "Name: an action needs a name.", "name")
             self._write(
                 lambda pid, ver: self.store.update_action(pid, ver, action_id, **{field: value}),
-                self._guard(lambda: self.store.get_action(action_id), seen),
+                self._guard(lambda: self.store.get_action(action_id), seen, field),
             )
         except ItemChanged:
             raise
         except ValueError as exc:
-            return SaveResult(False, _sentence(exc), field)
+            message = _sentence(exc)
+            if message.startswith("Completed on:"):  # the store's name; the tile says Done on
+                message = "Done on:" + message.removeprefix("Completed on:")
+            return SaveResult(False, message, field)
         return SaveResult(True, "Saved.", field)
 
     def delete_action(self, action_id: int) -> None:
@@ -432,7 +465,7 @@ class ObjectivesTile:
 
     # -- building ---------------------------------------------------------------------------
     def _build_filters(self) -> None:
-        self._f_owner = w.Dropdown(description="Owner", layout=w.Layout(width="240px"))
+        self._f_owner = w.Dropdown(description="Owner", layout=w.Layout(width="320px"))
         self._f_status = w.Dropdown(
             description="Status",
             options=[("Any", ANY), ("Open", "open"), ("Closed", "closed")]
@@ -569,9 +602,15 @@ class ObjectivesTile:
     def refresh(self) -> None:
         """Show the list, the counts, the filters' choices and the open item."""
         counts = self.model.counts()
+        start = (
+            "<div class='pk-objectives-empty' style='font-size:13px;color:#5f6670;margin:4px 0'>"
+            f"{esc(EMPTY)}</div>"
+            if not counts.objectives
+            else ""
+        )
         self._summary.value = (
             f"<h3 style='margin:4px 0'>Objectives · {esc(self.model.context.plan_type.title)}"
-            f"</h3>{counts_html(counts)}"
+            f"</h3>{counts_html(counts)}{start}"
         )
         has_items = counts.objectives or counts.actions
         self._chart.show(counts, (lambda: status_figure(counts)) if has_items else None)
@@ -713,6 +752,11 @@ class ObjectivesTile:
             # The field's message goes with the editor: say it where it stays in view.
             self.status.show(unsaved, "error")
 
+    def take_unsaved(self) -> str:
+        """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""
+        unsaved, self._unsaved = self._unsaved, ""
+        return unsaved
+
     def select(self, item_id: str) -> None:
         """Open an objective ('o<id>') or action ('a<id>') in the editor, as a click does."""
         self._on_select(item_id)
@@ -727,6 +771,7 @@ class ObjectivesTile:
             division_id=self._f_division.value,
             overdue=self._f_overdue.value,
         )
+        self.status.clear()
         self.refresh()
 
     @guarded()
@@ -737,6 +782,8 @@ class ObjectivesTile:
             (self._o, self._o_messages) if kind == "objective" else (self._a, self._a_messages)
         )
         number = int(self._open[1:])
+        for message in messages.values():
+            message.value = ""
         save = self.model.save_objective if kind == "objective" else self.model.save_action
         try:
             result = save(number, role, widgets[role].value, seen=self._shown)
@@ -808,6 +855,9 @@ class ObjectivesTile:
 
     def _new_refused(self, message: str) -> None:
         """A name for a new item was refused: say why beside it, and only there."""
+        for box in (self._new_objective, self._new_action):
+            if not box.value.strip():
+                box.value = ""  # blanks hide the placeholder
         self.status.clear()
         self._new_message.value = _message(message, "error")
 

@@ -27,8 +27,18 @@ from ..potentials import (
     pipeline_by_period,
     suggested_opportunities,
 )
-from ..store import PlanConflict
-from ._base import Chart, PlanContext, StatusLine, esc, fill, guarded, money, when
+from ..store import PlanConflict, StoreError
+from ._base import (
+    Chart,
+    PlanContext,
+    StatusLine,
+    esc,
+    fill,
+    friendly_error,
+    guarded,
+    money,
+    when,
+)
 from .whitespace_grid import WhiteSpaceGrid
 
 
@@ -464,6 +474,7 @@ class PotentialsTile:
         self._shown: Potential | None = None
         self._loading = False
         self._removed_last: int | None = None
+        self._unsaved = ""  # why the last edit of the open cell was not saved
         self._summary = w.HTML()
         self._summary.add_class("pk-potentials-totals")
         self._hidden = w.HTML()
@@ -657,6 +668,8 @@ class PotentialsTile:
         remove.add_class("pk-potentials-target-remove")
         remove.on_click(self._on_remove_target)
         self._chart = Chart("pk-potentials-chart")
+        self._target_message = w.HTML()
+        self._target_message.add_class("pk-potentials-target-message")
         self._targets_box = w.VBox(
             [
                 w.HTML("<h4 style='margin:10px 0 2px 0'>Revenue targets</h4>"),
@@ -671,6 +684,7 @@ class PotentialsTile:
                     ],
                     layout=w.Layout(flex_flow="row wrap"),
                 ),
+                self._target_message,
                 w.HBox([self._target_remove_choice, remove]),
                 self._chart.widget,
             ]
@@ -680,6 +694,7 @@ class PotentialsTile:
     def refresh(self) -> None:
         """Show the plan's grid, totals, targets and the open cell."""
         grid = self._grid = self.model.grid()
+        self._say("")  # the panel shows the stored values again: a message about typing goes
         self._show_summary(grid)  # the totals first: they are the small message
         self._table.grid = grid_data(grid)
         self._show_divisions()
@@ -843,9 +858,17 @@ class PotentialsTile:
         grid = self._grid
         if grid is None or not (0 <= row < len(grid.rows) and 0 <= col < len(grid.columns)):
             return
+        unsaved, self._unsaved = self._unsaved, ""
         self._open = (grid.rows[row].key, grid.columns[col].solution_id)
         self._say("")
         self._show_cell(keep_typed=False)
+        if unsaved:  # the panel now shows another cell: say it where it stays in view
+            self.status.show(unsaved, "error")
+
+    def take_unsaved(self) -> str:
+        """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""
+        unsaved, self._unsaved = self._unsaved, ""
+        return unsaved
 
     def select(self, row_key: str, solution_id: str) -> None:
         """Open a cell in the side panel (as a click on it does)."""
@@ -879,7 +902,9 @@ class PotentialsTile:
             return
         if not result.saved:
             self._say(result.message, "error")
+            self._unsaved = f"Not saved on {cell.row.title} × {cell.column.title}: {result.message}"
             return
+        self._unsaved = ""
         if result.message:
             self._grid = self.model.grid()
             self._show_summary(self._grid)
@@ -994,12 +1019,20 @@ class PotentialsTile:
 
     @guarded()
     def _on_add_target(self, _button: Any = None) -> None:
-        target = self.model.add_target(
-            self._target_label.value,
-            self._target_start.value,
-            self._target_end.value,
-            self._target_amount.value,
-        )
+        try:
+            target = self.model.add_target(
+                self._target_label.value,
+                self._target_start.value,
+                self._target_end.value,
+                self._target_amount.value,
+            )
+        except (ValueError, StoreError) as exc:
+            # Said beside the form (the status line is out of sight at the bottom of the
+            # tile); what was typed stays for correcting.
+            self._target_message.value = _field_error(friendly_error(exc))
+            self.status.clear()
+            return
+        self._target_message.value = ""
         for field in (
             self._target_label,
             self._target_start,
@@ -1017,3 +1050,11 @@ class PotentialsTile:
         self.model.remove_target(self._target_remove_choice.value)
         self.refresh()
         self.status.show("Removed the target.", "ok")
+
+
+def _field_error(text: str) -> str:
+    """A refusal shown beside the fields it is about."""
+    return (
+        "<div class='pk-potentials-message-error' style='color:#b71c1c;font-size:12px'>"
+        f"⚠ {esc(text)}</div>"
+    )

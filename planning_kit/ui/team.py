@@ -169,8 +169,12 @@ class TeamEditor:
         member = self.model.save(
             self._member.value, self._name.value, self._role.value, self._email.value
         )
-        self.refresh(keep=member.id)
-        self.status.show(f"{'Added' if adding else 'Saved'} {member.name}.", "ok")
+        # After an add the form is empty again, ready for the next member: keeping the new
+        # member chosen would turn the next "Add to team" into a rename of them.
+        self.refresh(keep=NEW if adding else member.id)
+        self.status.show(
+            f"Added {member.name} to the team." if adding else f"Saved {member.name}.", "ok"
+        )
         self._on_change()
 
     @guarded()

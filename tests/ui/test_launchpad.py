@@ -782,3 +782,21 @@ def test_a_teammates_answer_does_not_block_a_type_change_or_a_rename(
         assert sample_store.get_plan(plan.id).name == "Grow United Oil"
     assert lp.status.kind != "error", lp.status.text
     assert sample_store.answers(plan.id)[question.id].option_id == question.options[0].id
+
+
+def test_an_unsaved_edit_is_said_on_the_launchpad_when_the_tile_is_left(united_oil, sample_store):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    lp._tile_buttons["objectives"].click()
+    tile = lp._tile_view
+    tile._new_objective.value = "Grow"
+    tile._on_add_objective()
+    tile._o["due_date"].value = "2026-02-31"  # refused beside the field
+
+    lp._back.click()
+
+    assert lp.status.kind == "warning"
+    assert lp.status.text.startswith("Not saved on 'Grow': Due date: '2026-02-31'")
+    lp._tile_buttons["objectives"].click()
+    lp._back.click()  # said once
+    assert "Not saved" not in lp.status.text

@@ -1368,3 +1368,69 @@ def test_an_edit_after_the_type_switched_objectives_off_elsewhere_is_refused(
     assert tile.status.kind == "error"
     assert "switches Objectives off" in tile.status.text
     assert sample_store.get_objective(grow).metric == ""
+
+
+def test_a_teammates_change_to_another_field_does_not_refuse_yours(
+    tile, teammate, sample_store, plan_id
+):
+    grow = add_objective(tile, "Grow")
+    click_item(tile, f"o{grow}")
+    with teammate() as theirs:
+        click_item(theirs, f"o{grow}")
+        objective_field(theirs, "name").value = "Grow the fleet"
+
+    objective_field(tile, "metric").value = "renewal signed"
+
+    stored = sample_store.get_objective(grow)
+    assert (stored.name, stored.metric) == ("Grow the fleet", "renewal signed")
+    assert tile.status.kind != "error", tile.status.text
+    assert objective_field(tile, "name").value == "Grow the fleet"  # theirs is shown too
+
+
+def test_an_objective_the_filters_hide_is_not_moved(tile, sample_store, plan_id):
+    a = add_objective(tile, "A")
+    add_objective(tile, "B")
+    click_item(tile, f"o{a}")
+    one(tile, "pk-objectives-filter-status").value = "In Progress"  # hides A, its editor stays
+    button(tile, "Move down").click()
+    assert [o.name for o in sample_store.objectives(plan_id)] == ["A", "B"]
+    assert "hidden by the filters" in tile.status.text
+
+
+def test_a_done_actions_date_cleared_names_the_field_as_labelled(tile, sample_store):
+    add_objective(tile, "Grow")
+    call = add_action(tile, "Call")
+    action_field(tile, "status").value = "done"
+    action_field(tile, "completed_on").value = ""
+    assert action_message(tile, "completed_on").startswith("Done on:")
+    assert action_message(tile, "status") == ""  # no "Saved." left beside the refusal
+    assert sample_store.get_action(call).completed_on is not None
+
+
+def test_a_link_to_a_cell_the_type_hides_is_still_named(pad, tile, sample_store, plan_id):
+    ctx = pad.context
+    plan, cell = sample_store.set_potential(
+        plan_id, ctx.plan.version, None, "portable_generators", status="potential", amount=250_000
+    )
+    ctx.replace(plan)
+    grow = add_objective(tile, "Grow")
+    tile.model.link(grow, f"potential:{cell.id}")
+    pad.change_type("customer_success")  # no Potentials, no portable generators
+    tile.refresh()
+    click_item(tile, f"o{grow}")
+    assert "Whole account × Portable Generators" in text(one(tile, "pk-objectives-links"))
+
+
+def test_a_new_plan_says_how_to_add_the_first_objective(tile):
+    assert "No objectives yet" in text(tile._summary)
+    add_objective(tile, "Grow")
+    assert "No objectives yet" not in text(tile._summary)
+
+
+def test_changing_the_filters_clears_an_old_message(tile):
+    a = add_objective(tile, "A")
+    click_item(tile, f"o{a}")
+    button(tile, "Move up").click()
+    assert "already the first shown" in tile.status.text
+    one(tile, "pk-objectives-filter-overdue").value = True
+    assert tile.status.text == ""

@@ -773,7 +773,7 @@ def test_the_chart_is_drawn_again_only_when_the_pipeline_changes(tile):
         ("June", "2027-07-01", "Start: 'June' is not a date"),
     ],
 )
-def test_a_bad_target_shows_an_error_and_saves_nothing(
+def test_a_bad_target_shows_an_error_beside_the_form_and_saves_nothing(
     tile, sample_store, plan_id, start, end, expected
 ):
     add_target(tile, "FY27 Q1", "2027-01-01", "2027-03-31", "1M")
@@ -781,10 +781,21 @@ def test_a_bad_target_shows_an_error_and_saves_nothing(
 
     add_target(tile, "Spring", start, end, "300k")
 
-    assert expected in tile.status.text
-    assert tile.status.kind == "error"
+    # Beside the target form, not in the status line at the top, out of sight.
+    assert expected in text(one(tile, "pk-potentials-target-message"))
+    assert tile.status.kind != "error"
     assert sample_store.revenue_targets(plan_id) == before
     assert field(tile, "target-label").value == "Spring"  # what was typed stays
+    add_target(tile, "Spring", "2027-04-01", "2027-06-30", "300k")
+    assert text(one(tile, "pk-potentials-target-message")) == ""
+
+
+def test_a_period_label_used_twice_is_refused(tile, sample_store, plan_id):
+    """Two periods of one name would be one bar in the chart and one name to remove."""
+    add_target(tile, "FY27 Q2", "2027-04-01", "2027-06-30", "400k")
+    add_target(tile, "fy27 q2", "2027-07-01", "2027-09-30", "400k")
+    assert "already used" in text(one(tile, "pk-potentials-target-message"))
+    assert [t.label for t in sample_store.revenue_targets(plan_id)] == ["FY27 Q2"]
 
 
 @pytest.mark.parametrize(
@@ -793,7 +804,7 @@ def test_a_bad_target_shows_an_error_and_saves_nothing(
 )
 def test_a_target_needs_an_amount(tile, sample_store, plan_id, amount, expected):
     add_target(tile, "FY27 Q1", "2027-01-01", "2027-03-31", amount)
-    assert expected in tile.status.text
+    assert expected in text(one(tile, "pk-potentials-target-message"))
     assert sample_store.revenue_targets(plan_id) == []
 
 
@@ -1005,3 +1016,20 @@ def test_a_cell_edit_after_the_type_switched_potentials_off_elsewhere_is_refused
 
     assert "switches Potentials off" in tile.status.text + message(tile)
     assert sample_store.potential(plan_id, None, "installation").is_empty
+
+
+def test_a_refused_cell_edit_is_said_after_another_cell_and_after_back(lp, tile, sample_store):
+    set_cell(tile, "account", "installation", status="blocked")  # no reason: refused
+    assert "needs a reason" in message(tile)
+    click(tile, "account", "portable_generators")
+    assert tile.status.kind == "error"
+    assert tile.status.text.startswith("Not saved on Whole account × Installation")
+
+    set_cell(tile, "account", "installation", status="blocked")
+    lp._back.click()
+    assert lp.status.kind == "warning"
+    assert "Not saved on Whole account × Installation" in lp.status.text
+    lp._tile_buttons["potentials"].click()
+    # Shown again with what is stored, and no message left over from the refused choice.
+    assert field(tile, "status-choice").value == "whitespace"
+    assert message(tile) == ""

@@ -154,15 +154,16 @@ def test_add_a_member_with_name_role_and_email(lp, team, sample_store, plan_id):
         False,
         False,
     )
-    assert team.status.text == "Added Ben Okafor."
+    assert team.status.text == "Added Ben Okafor to the team."
     assert team.status.kind == "ok"
     assert members_text(team) == [
         "★ tester · Account Executive · plan owner",
         "Ben Okafor · Solution Engineer · ben@example.com",
     ]
-    assert team._member.value == ben.id  # the new member stays chosen
-    assert team._save.description == "Save member"
-    assert not team._owner.disabled and not team._leave.disabled
+    assert team._member.value == NEW  # the form is ready for the next member
+    assert (team._name.value, team._role.value, team._email.value) == ("", "", "")
+    assert team._save.description == "Add to team"
+    assert team._owner.disabled and team._leave.disabled
     assert team_events(sample_store, plan_id) == [("created", None, "Ben Okafor")]
     assert lp.model.plan.version == version + 1
     assert f"version {version + 1}" in header(lp)  # the launchpad was told
@@ -402,7 +403,7 @@ def test_the_name_of_someone_who_left_may_be_taken_and_then_they_cannot_rejoin(
     choose(team, "Ben Okafor")
     team._leave.click()
     add(team, "Ben Okafor", "Partner Manager")
-    assert team.status.text == "Added Ben Okafor."
+    assert team.status.text == "Added Ben Okafor to the team."
     assert [(m.name, m.is_former) for m in sample_store.team(plan_id)] == [
         ("tester", False),
         ("Ben Okafor", True),
@@ -440,3 +441,14 @@ def test_each_plan_shows_its_own_team(lp, team, sample_store, with_ben):
     assert lp._team.model.context is lp.model.context
     assert members_text(lp._team) == ["★ tester · Account Executive · plan owner"]
     assert [m.name for m in sample_store.team(first)] == ["tester", "Ben Okafor"]
+
+
+def test_two_members_added_one_after_the_other_are_both_kept(team, sample_store, plan_id):
+    """Typing the next member straight after an add must not rename the first one."""
+    team._member.value = NEW
+    fill(team, "Erin Diaz", "Solution Engineer", "")
+    team._save.click()
+    fill(team, "Frank Moss", "Customer Success Manager", "")  # no need to choose New member
+    assert team._save.description == "Add to team"
+    team._save.click()
+    assert [m.name for m in sample_store.team(plan_id)] == ["tester", "Erin Diaz", "Frank Moss"]
