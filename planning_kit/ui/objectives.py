@@ -290,6 +290,13 @@ class ObjectivesModel:
                 value = parse_day(value, "Due date")
             elif field == "completed_on":
                 value = parse_day(value, "Done on")
+                if value is not None and value > self.today:
+                    return SaveResult(
+                        False,
+                        f"Done on: {value.isoformat()} is in the future; an action is done "
+                        "on the day it was done.",
+                        field,
+                    )
             elif field == "name" and not (value or "").strip():
                 return SaveResult(False, "Name: an action needs a name.", "name")
             self._write(

@@ -13,7 +13,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model import Division, Opportunity, Potential, RevenueTarget, make_record
+from ..model import (
+    Division,
+    Opportunity,
+    Potential,
+    RevenueTarget,
+    day_problem,
+    make_record,
+    timing_date,
+)
 from ..potentials import (
     FIRST_STAGE,
     PIPELINE_STATUSES,
@@ -49,6 +57,9 @@ class SaveResult:
     saved: bool
     message: str
     field: str = ""
+
+
+MAX_AMOUNT = 1e12  # a planned amount above a trillion is a typing slip
 
 
 class CellChanged(PlanConflict):
@@ -174,6 +185,16 @@ class PotentialsModel:
             field = getattr(exc, "field", "") or "blocked_reason"
             text = str(exc)
             return SaveResult(False, text[0].upper() + text[1:], field)
+        if value is not None and value > MAX_AMOUNT:
+            return SaveResult(
+                False,
+                f"Amount: {money(value)} is more than {money(MAX_AMOUNT)}; check the zeros.",
+                "amount",
+            )
+        day = timing_date(_normal(fields)["timing"])
+        problem = day_problem(day) if day else None
+        if problem:
+            return SaveResult(False, f"Timing: {problem}.", "timing")
         stored = self.store.potential(self.context.plan.id, division_id, solution_id)
         if all(getattr(stored, k) == v for k, v in _normal(fields).items()):
             return SaveResult(True, "")

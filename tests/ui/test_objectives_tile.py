@@ -1434,3 +1434,14 @@ def test_changing_the_filters_clears_an_old_message(tile):
     assert "already the first shown" in tile.status.text
     one(tile, "pk-objectives-filter-overdue").value = True
     assert tile.status.text == ""
+
+
+def test_an_action_cannot_be_done_on_a_day_still_to_come(tile, sample_store):
+    add_objective(tile, "Grow")
+    call = add_action(tile, "Call")
+    action_field(tile, "status").value = "done"
+    action_field(tile, "completed_on").value = TOMORROW
+    assert action_message(tile, "completed_on").startswith(f"Done on: {TOMORROW} is in the future")
+    assert sample_store.get_action(call).completed_on != date.fromisoformat(TOMORROW)
+    action_field(tile, "completed_on").value = YESTERDAY
+    assert sample_store.get_action(call).completed_on == date.fromisoformat(YESTERDAY)

@@ -1033,3 +1033,20 @@ def test_a_refused_cell_edit_is_said_after_another_cell_and_after_back(lp, tile,
     # Shown again with what is stored, and no message left over from the refused choice.
     assert field(tile, "status-choice").value == "whitespace"
     assert message(tile) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "role", "expected"),
+    [
+        ({"amount": "99999999999999999"}, "amount", "Amount: "),
+        ({"timing": "1899-Q1"}, "timing", "Timing: 1899-03-31 is out of range"),
+        ({"timing": "3000-01-01"}, "timing", "Timing: 3000-01-01 is out of range"),
+    ],
+)
+def test_amounts_and_timings_out_of_range_are_refused(
+    tile, sample_store, plan_id, typed, role, expected
+):
+    set_cell(tile, "account", "installation", status="potential", **typed)
+    assert message(tile).startswith(expected), message(tile)
+    stored = sample_store.potential(plan_id, None, "installation")
+    assert stored.amount is None and stored.timing is None
