@@ -1526,13 +1526,19 @@ class Store:
 
         def work(conn: Connection, plan: Plan, who: str, now: datetime) -> int:
             row = conn.execute(
-                select(team_members.c.left_at).where(
+                select(team_members.c.name).where(
                     (team_members.c.id == member_id) & (team_members.c.plan_id == plan_id)
                 )
             ).first()
-            if "name" in fields and row is not None:
+            renamed = (
+                "name" in fields
+                and row is not None
+                and name_key(clean_line(fields["name"])) != name_key(row.name)
+            )
+            if renamed:
                 # a former member may not take a current member's name either: when they
-                # rejoin, two members of the same name would be on the team
+                # rejoin, two members of the same name would be on the team. Keeping their
+                # own name is always allowed (their role or e-mail may still change).
                 self._check_member_name(conn, plan_id, fields["name"], member_id)
             self._save(
                 conn, plan, team_members, TeamMember, "team_member", member_id, fields, who, now

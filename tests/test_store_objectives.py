@@ -1747,3 +1747,15 @@ def test_plan_and_division_names_lose_control_characters_too(store: Store) -> No
     assert north.name == "North"
     with pytest.raises(StoreError, match="^there is already a division named 'North'$"):
         store.add_division(ACCOUNT, "north\x00")
+
+
+def test_a_former_member_whose_name_was_taken_keeps_their_name_through_edits(store: Store) -> None:
+    """The team form sends the name with every save: keeping it must not count as a clash."""
+    plan = new_plan(store)
+    plan, bob = store.add_member(plan.id, plan.version, "Bob Chen", "Solution Engineer")
+    plan, _ = store.remove_member(plan.id, plan.version, bob.id)
+    plan, _new_bob = store.add_member(plan.id, plan.version, "Bob Chen", "Account Executive")
+    plan, bob = store.update_member(
+        plan.id, plan.version, bob.id, name="Bob Chen", role="Partner Manager"
+    )
+    assert (bob.name, bob.role, bob.is_former) == ("Bob Chen", "Partner Manager", True)

@@ -558,6 +558,9 @@ class Launchpad:
         self._home.layout.display = "none"
         set_shown(self._tile_page, True)
         if kept:  # shown first, brought up to date after: the browser draws it meanwhile
+            status = getattr(view, "status", None)
+            if status is not None:
+                status.clear()  # it was about the last visit (and said on the way out)
             view.refresh()
 
     def _view(self, tile: str) -> Any:

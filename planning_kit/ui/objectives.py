@@ -758,6 +758,8 @@ class ObjectivesTile:
         if unsaved:
             # The field's message goes with the editor: say it where it stays in view.
             self.status.show(unsaved, "error")
+        else:
+            self.status.clear()  # a message about the row left behind
 
     def take_unsaved(self) -> str:
         """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""
@@ -812,6 +814,7 @@ class ObjectivesTile:
             messages[role].value = _message(result.message, "error")
             shown = self._shown.name if self._shown is not None else kind
             self._unsaved = f"Not saved on '{shown}': {result.message}"
+            self.status.clear()  # the refusal is beside the field; an older message is stale
             return
         self._unsaved = ""
         self.status.clear()

@@ -62,6 +62,13 @@ class SaveResult:
 MAX_AMOUNT = 1e12  # a planned amount above a trillion is a typing slip
 
 
+def amount_problem(value: float | None) -> str | None:
+    """Why a typed amount is refused (more than MAX_AMOUNT), or None."""
+    if value is None or value <= MAX_AMOUNT:
+        return None
+    return f"Amount: {value:,.0f} is more than a trillion (1,000,000,000,000); check the zeros."
+
+
 class CellChanged(PlanConflict):
     """Someone else changed this cell since it was shown: nothing was saved."""
 
@@ -185,12 +192,9 @@ class PotentialsModel:
             field = getattr(exc, "field", "") or "blocked_reason"
             text = str(exc)
             return SaveResult(False, text[0].upper() + text[1:], field)
-        if value is not None and value > MAX_AMOUNT:
-            return SaveResult(
-                False,
-                f"Amount: {money(value)} is more than {money(MAX_AMOUNT)}; check the zeros.",
-                "amount",
-            )
+        problem = amount_problem(value)
+        if problem:
+            return SaveResult(False, problem, "amount")
         day = timing_date(_normal(fields)["timing"])
         problem = day_problem(day) if day else None
         if problem:
@@ -259,9 +263,15 @@ class PotentialsModel:
                 raise ValueError(
                     f"{title}: '{(text or '')[:40]}' is not a date; use YYYY-MM-DD."
                 ) from None
+            problem = day_problem(dates[-1])
+            if problem:
+                raise ValueError(f"{title}: {problem}.")
         value = parse_amount(amount)
         if value is None:
             raise ValueError("Amount: a target needs an amount, e.g. 500k.")
+        problem = amount_problem(value)
+        if problem:
+            raise ValueError(problem)
         target = make_record(
             RevenueTarget,
             plan_id=self.context.plan.id,
@@ -885,6 +895,8 @@ class PotentialsTile:
         self._show_cell(keep_typed=False)
         if unsaved:  # the panel now shows another cell: say it where it stays in view
             self.status.show(unsaved, "error")
+        else:
+            self.status.clear()  # a message about the cell left behind
 
     def take_unsaved(self) -> str:
         """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""

@@ -18,6 +18,10 @@ from ._base import PlanContext, StatusLine, esc, guarded
 NEW = 0  # the member drop-down's "new member" choice
 
 
+class MemberChanged(PlanConflict):
+    """A teammate changed the same field of this member since the form showed it."""
+
+
 class TeamModel:
     """The open plan's team, with no widgets."""
 
@@ -42,16 +46,31 @@ class TeamModel:
         self.context.replace(result[0] if isinstance(result, tuple) else result)
         return result
 
-    def save(self, member_id: int, name: str, role: str, email: str) -> TeamMember:
-        """Add a member (member_id NEW) or change one."""
+    def save(
+        self, member_id: int, name: str, role: str, email: str, seen: TeamMember | None = None
+    ) -> TeamMember:
+        """Add a member (member_id NEW) or change one.
+
+        With `seen` (the member as the form showed them), only the fields typed differently
+        are written, so a teammate's change to another field is kept; a field the teammate
+        changed too is refused, and the member is shown as they are now.
+        """
         store = self.context.store
         if member_id == NEW:
             return self._write(lambda p, v: store.add_member(p, v, name, role, email or None))[1]
-        return self._write(
-            lambda p, v: store.update_member(
-                p, v, member_id, name=name, role=role, email=email or None
-            )
-        )[1]
+        typed = {"name": name, "role": role, "email": email or None}
+        if seen is not None:
+            typed = {k: v for k, v in typed.items() if v != (getattr(seen, k) or None)}
+            now = next((m for m in self.members() if m.id == member_id), None)
+            clash = [k for k in typed if now is not None and getattr(now, k) != getattr(seen, k)]
+            if clash:
+                raise MemberChanged(
+                    f"Not saved: the {', '.join(clash)} of {seen.name} was changed elsewhere "
+                    "meanwhile; the member is shown as they are now. Make your change again."
+                )
+            if not typed:
+                return now if now is not None else seen
+        return self._write(lambda p, v: store.update_member(p, v, member_id, **typed))[1]
 
     def make_owner(self, member_id: int) -> None:
         """Make a member the plan's owner."""
@@ -85,6 +104,7 @@ class TeamEditor:
 
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self.model: TeamModel | None = None
+        self._shown: TeamMember | None = None  # the member as the form shows them
         self._on_change = on_change or (lambda: None)
         self._list = w.HTML()
         self._list.add_class("pk-launchpad-team-list")
@@ -148,7 +168,7 @@ class TeamEditor:
         return next((m for m in self.model.members() if m.id == self._member.value), None)
 
     def _fill(self) -> None:
-        member = self._chosen()
+        member = self._shown = self._chosen()
         self._name.value = member.name if member else ""
         self._role.value = member.role if member else ""
         self._email.value = (member.email or "") if member else ""
@@ -166,9 +186,18 @@ class TeamEditor:
     @guarded()
     def _on_save(self, _button: Any = None) -> None:
         adding = self._member.value == NEW
-        member = self.model.save(
-            self._member.value, self._name.value, self._role.value, self._email.value
-        )
+        try:
+            member = self.model.save(
+                self._member.value,
+                self._name.value,
+                self._role.value,
+                self._email.value,
+                seen=self._shown,
+            )
+        except MemberChanged as exc:
+            self.refresh()
+            self.status.show(str(exc), "error")
+            return
         # After an add the form is empty again, ready for the next member: keeping the new
         # member chosen would turn the next "Add to team" into a rename of them.
         self.refresh(keep=NEW if adding else member.id)

@@ -800,3 +800,17 @@ def test_an_unsaved_edit_is_said_on_the_launchpad_when_the_tile_is_left(united_o
     lp._tile_buttons["objectives"].click()
     lp._back.click()  # said once
     assert "Not saved" not in lp.status.text
+
+
+def test_a_tile_shown_again_starts_without_its_old_message(united_oil):
+    lp = united_oil
+    start_plan(lp, "expansion")
+    lp._tile_buttons["objectives"].click()
+    tile = lp._tile_view
+    tile._new_objective.value = "Grow"
+    tile._on_add_objective()
+    assert tile.status.text.startswith("Added the objective")
+    lp._back.click()
+    lp._tile_buttons["objectives"].click()
+    assert lp._tile_view is tile  # the kept view
+    assert tile.status.text == ""

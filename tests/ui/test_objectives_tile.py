@@ -1445,3 +1445,15 @@ def test_an_action_cannot_be_done_on_a_day_still_to_come(tile, sample_store):
     assert sample_store.get_action(call).completed_on != date.fromisoformat(TOMORROW)
     action_field(tile, "completed_on").value = YESTERDAY
     assert sample_store.get_action(call).completed_on == date.fromisoformat(YESTERDAY)
+
+
+def test_no_stale_message_beside_a_refusal_or_after_a_row_switch(tile):
+    grow = add_objective(tile, "Grow")
+    add_action(tile, "Call")
+    assert tile.status.text.startswith("Added the action")
+    action_field(tile, "due_date").value = "soon"  # refused beside the field
+    assert tile.status.text == ""  # no "Added ..." beside the refusal
+    click_item(tile, f"o{grow}")
+    assert tile.status.text.startswith("Not saved on 'Call'")
+    click_item(tile, f"o{grow}")  # the form shows what is stored now: the message goes
+    assert tile.status.text == ""

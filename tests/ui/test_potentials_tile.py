@@ -1050,3 +1050,19 @@ def test_amounts_and_timings_out_of_range_are_refused(
     assert message(tile).startswith(expected), message(tile)
     stored = sample_store.potential(plan_id, None, "installation")
     assert stored.amount is None and stored.timing is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "amount", "expected"),
+    [
+        ("2027-01-01", "2027-03-31", "1,000,000,000,001", "Amount: 1,000,000,000,001 is more"),
+        ("1899-01-01", "1899-12-31", "1M", "Start: 1899-01-01 is out of range"),
+        ("2999-10-01", "3000-01-01", "1M", "End: 3000-01-01 is out of range"),
+    ],
+)
+def test_targets_out_of_range_are_refused(
+    tile, sample_store, plan_id, start, end, amount, expected
+):
+    add_target(tile, "Far", start, end, amount)
+    assert text(one(tile, "pk-potentials-target-message")).startswith(f"⚠ {expected}")
+    assert sample_store.revenue_targets(plan_id) == []

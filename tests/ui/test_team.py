@@ -452,3 +452,35 @@ def test_two_members_added_one_after_the_other_are_both_kept(team, sample_store,
     assert team._save.description == "Add to team"
     team._save.click()
     assert [m.name for m in sample_store.team(plan_id)] == ["tester", "Erin Diaz", "Frank Moss"]
+
+
+def test_a_teammates_rename_is_kept_when_you_change_only_the_email(
+    lp, team, sample_store, registry, plan_id, with_ben
+):
+    other_store = Store(sample_store.url)
+    theirs = Launchpad(other_store, registry)  # the same plan in another tab
+    theirs.model.select_account(UNITED_OIL)
+    theirs.model.open_plan(plan_id)
+    theirs.refresh()
+    choose(team, "Ben Okafor")  # you look at Ben
+    choose(theirs._team, "Ben Okafor")
+    theirs._team._name.value = "Benjamin Okafor"
+    theirs._team._save.click()
+    assert theirs._team.status.kind == "ok", theirs._team.status.text
+
+    team._email.value = "ben.okafor@example.com"  # you change only the e-mail
+    team._save.click()
+
+    ben = next(m for m in sample_store.team(plan_id) if m.id == with_ben)
+    assert (ben.name, ben.email) == ("Benjamin Okafor", "ben.okafor@example.com")
+
+    team._role.value = "Executive Sponsor"  # both change the role: yours is refused
+    theirs._team._role.value = "Partner Manager"
+    theirs._team._save.click()
+    team._save.click()
+    assert team.status.kind == "error" and "changed elsewhere" in team.status.text
+    assert next(m for m in sample_store.team(plan_id) if m.id == with_ben).role == (
+        "Partner Manager"
+    )
+    assert team._role.value == "Partner Manager"  # theirs is shown now
+    other_store.close()
