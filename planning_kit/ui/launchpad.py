@@ -486,7 +486,8 @@ class Launchpad:
         )
         plans = m.plans()
         self._plans.options = [
-            (f"{p.name} ({self._type_title(p.plan_type)}, {p.status})", p.id) for p in plans
+            (f"{p.name} (plan {p.id}: {self._type_title(p.plan_type)}, {p.status})", p.id)
+            for p in plans
         ] or [("No plans yet: start one" if m.account else "Find an account first", None)]
         if not plans:
             self._plans.index = 0  # show the placeholder (a None value would show a blank)

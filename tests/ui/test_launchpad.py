@@ -247,7 +247,7 @@ def test_open_an_existing_plan(united_oil, sample_store):
     first = sample_store.create_plan(UNITED_OIL, "expansion", "Older plan")
     lp = Launchpad(sample_store, united_oil.model.registry)
     select(lp, "united oil & gas corp")
-    assert lp._plans.options == ((f"{first.name} (Expansion, draft)", first.id),)
+    assert lp._plans.options == ((f"{first.name} (plan {first.id}: Expansion, draft)", first.id),)
     lp._open_plan.click()
     assert lp.model.plan.id == first.id
     assert lp.status.text == "Opened Older plan."
