@@ -22,32 +22,19 @@ Run: .venv/bin/python benchmarks/page_load.py [--runs 5] [--launchpad PATH]
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from _voila import CHROMIUM_ARGS, ROOT, free_port, jupyter_env, wait_ready
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC_PROBE = "voila/static/favicon.ico"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LAUNCHPAD_USABLE = ".pk-launchpad-search input"
 FALLBACK_USABLE = ".jupyter-widgets"
 BARE_USABLE = "button.widget-button"
@@ -85,13 +72,6 @@ class Page:
     samples: list[Sample] = field(default_factory=list)
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def write_bare_notebook(folder: Path) -> Path:
     """Write a notebook that shows one ipywidgets Button and return its path."""
     nb = nbformat.v4.new_notebook()
@@ -108,17 +88,9 @@ def write_bare_notebook(folder: Path) -> Path:
     return path
 
 
-def jupyter_env(tmp: Path) -> dict[str, str]:
+def benchmark_env(tmp: Path) -> dict[str, str]:
     """The environment with Jupyter's folders and the database inside tmp."""
-    env = dict(os.environ)
-    for name, sub in [
-        ("JUPYTER_CONFIG_DIR", "jupyter/config"),
-        ("JUPYTER_DATA_DIR", "jupyter/data"),
-        ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"),
-        ("IPYTHONDIR", "ipython"),
-    ]:
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-        env[name] = str(tmp / sub)
+    env = jupyter_env(tmp)
     env.setdefault("PLANNING_KIT_DATABASE_URL", f"sqlite:///{tmp / 'planning.sqlite'}")
     return env
 
@@ -149,22 +121,6 @@ def start_voila(
     ]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_ready(base_url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Wait until Voila serves a static file (no kernel is started by the probe)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Voila exited with {process.returncode}:\n{log.read_text()}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(base_url + STATIC_PROBE, timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"Voila did not answer on {base_url} within {timeout}s:\n{log.read_text()}")
 
 
 def load_once(browser, page_spec: Page, selector: str, timeout_ms: float = 120_000) -> Sample:
@@ -280,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="pk-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        env = jupyter_env(tmp)
+        env = benchmark_env(tmp)
         set_up_database(env)
         bare_nb = write_bare_notebook(tmp)
         servers = []

@@ -52,32 +52,22 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from _voila import CHROMIUM_ARGS, ROOT, free_port, jupyter_env, wait_ready
+
 sys.path.insert(0, str(ROOT))  # run from anywhere with the project's venv
 
-STATIC_PROBE = "voila/static/favicon.ico"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ACCOUNT_ID = "001bm00001ZL8UEAA1"  # United Oil & Gas Corp. in the sample data
 PLAN_TYPE = "benchmark"
 FAMILIES, PER_FAMILY = 4, 10
@@ -459,26 +449,11 @@ def build_database(database_url: str, registry: Any, plan_types: Path) -> Fixtur
 
 def server_env(tmp: Path, fixture: Fixture) -> dict[str, str]:
     """The environment: Jupyter's folders inside tmp, and the benchmark's data."""
-    env = dict(os.environ)
-    for name, sub in [
-        ("JUPYTER_CONFIG_DIR", "jupyter/config"),
-        ("JUPYTER_DATA_DIR", "jupyter/data"),
-        ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"),
-        ("IPYTHONDIR", "ipython"),
-    ]:
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-        env[name] = str(tmp / sub)
+    env = jupyter_env(tmp)
     env["PLANNING_KIT_DATABASE_URL"] = fixture.database_url
     env["PLANNING_KIT_PLAN_TYPES"] = str(fixture.plan_types)
     env["PLANNING_KIT_USER"] = "benchmark"
     return env
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_voila(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
@@ -499,19 +474,12 @@ def start_voila(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
             start_new_session=True,  # its kernels share the group: all stopped at the end
         )
     base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SetupError(f"Voila exited with {process.returncode}:\n{log.read_text()}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(base + STATIC_PROBE, timeout=2) as response,
-        ):
-            if response.status == 200:
-                return process, base
-        time.sleep(0.2)
-    stop_voila(process)
-    raise SetupError(f"Voila did not answer on {base} within 90 s:\n{log.read_text()}")
+    try:
+        wait_ready(base, process, log, timeout=90)
+    except RuntimeError as exc:
+        stop_voila(process)
+        raise SetupError(str(exc)) from None
+    return process, base
 
 
 def stop_voila(process: subprocess.Popen) -> None:

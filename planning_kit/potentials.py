@@ -60,6 +60,16 @@ def parse_amount(text: str | None) -> float | None:
     return float(number * _UNITS[(found["unit"] or "").lower()])
 
 
+MAX_AMOUNT = 1e12  # a planned amount above a trillion is a typing slip
+
+
+def amount_problem(value: float | None) -> str | None:
+    """Why a typed amount is refused (more than MAX_AMOUNT), or None."""
+    if value is None or value <= MAX_AMOUNT:
+        return None
+    return f"Amount: {value:,.0f} is more than a trillion (1,000,000,000,000); check the zeros."
+
+
 def row_key(division_id: int | None) -> str:
     """The key of a grid row: 'account' for the whole account, 'd<id>' for a division."""
     return WHOLE_ACCOUNT_KEY if division_id is None else f"d{division_id}"

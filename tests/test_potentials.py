@@ -21,6 +21,7 @@ from planning_kit.potentials import (
     WHOLE_ACCOUNT,
     Grid,
     Totals,
+    amount_problem,
     build_grid,
     effective,
     load_grid,
@@ -743,3 +744,11 @@ def test_a_suggestion_links_nothing_by_itself(store: Store, registry: PlanTypeRe
     assert grid.totals().whitespace == 14
     assert store.potentials(plan.id) == []
     assert store.opportunities(ACCOUNT) == deals
+
+
+def test_an_amount_up_to_a_trillion_is_fine_and_more_is_refused_exactly():
+    assert amount_problem(None) is None
+    assert amount_problem(1e12) is None
+    assert amount_problem(parse_amount("1,000,000,000,001")) == (
+        "Amount: 1,000,000,000,001 is more than a trillion (1,000,000,000,000); check the zeros."
+    )

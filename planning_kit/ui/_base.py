@@ -212,6 +212,34 @@ class Chart:
                 build().show(config={"displayModeBar": False})
 
 
+class Unsaved:
+    """Why the last edit of a tile's open item was not saved, to say again when the user moves on.
+
+    The refusal shows beside the field; when the user opens another item or leaves the tile,
+    that message goes out of sight, so the tile (or the launchpad) repeats it once.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def remember(self, text: str) -> None:
+        """Keep the refusal of the edit just made ('' when it was saved)."""
+        self.text = text
+
+    def take(self) -> str:
+        """The kept refusal, once."""
+        text, self.text = self.text, ""
+        return text
+
+    def say_after_switch(self, status: StatusLine) -> None:
+        """Another item is open now: repeat the refusal, or clear a message about the last one."""
+        text = self.take()
+        if text:
+            status.show(text, "error")
+        else:
+            status.clear()
+
+
 class PlanContext:
     """The open plan, shared by the launchpad and its tiles so that all see one version."""
 

@@ -37,7 +37,7 @@ from ..objectives import (
 )
 from ..potentials import STATUS_TITLES, load_grid
 from ..store import PlanConflict, StoreError
-from ._base import Chart, PlanContext, StatusLine, esc, fill, guarded, money, when
+from ._base import Chart, PlanContext, StatusLine, Unsaved, esc, fill, guarded, money, when
 from .item_list import ItemList
 
 GROUP_ID = "g-unassigned"
@@ -434,7 +434,7 @@ class ObjectivesTile:
         self.status = StatusLine("pk-objectives-status")
         self._open = ""  # "o<id>", "a<id>" or ""
         self._pending_delete = ""  # the objective whose deletion awaits confirmation
-        self._unsaved = ""  # why the last edit of the open item was not saved
+        self._unsaved = Unsaved()
         self._shown: Objective | Action | None = None
         self._loading = False
         self._summary = w.HTML()
@@ -746,7 +746,6 @@ class ObjectivesTile:
     # -- handlers ---------------------------------------------------------------------------
     @guarded()
     def _on_select(self, item_id: str) -> None:
-        unsaved, self._unsaved = self._unsaved, ""
         if item_id == GROUP_ID:
             self._open = ""
             self._list.selected = GROUP_ID
@@ -755,16 +754,11 @@ class ObjectivesTile:
             self._open = item_id
             self._list.selected = item_id
             self._show_editor()
-        if unsaved:
-            # The field's message goes with the editor: say it where it stays in view.
-            self.status.show(unsaved, "error")
-        else:
-            self.status.clear()  # a message about the row left behind
+        self._unsaved.say_after_switch(self.status)
 
     def take_unsaved(self) -> str:
         """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""
-        unsaved, self._unsaved = self._unsaved, ""
-        return unsaved
+        return self._unsaved.take()
 
     def select(self, item_id: str) -> None:
         """Open an objective ('o<id>') or action ('a<id>') in the editor, as a click does."""
@@ -813,10 +807,10 @@ class ObjectivesTile:
         if not result.saved:
             messages[role].value = _message(result.message, "error")
             shown = self._shown.name if self._shown is not None else kind
-            self._unsaved = f"Not saved on '{shown}': {result.message}"
+            self._unsaved.remember(f"Not saved on '{shown}': {result.message}")
             self.status.clear()  # the refusal is beside the field; an older message is stale
             return
-        self._unsaved = ""
+        self._unsaved.remember("")
         self.status.clear()
         self.refresh()
         messages[role].value = _message(result.message, "ok")

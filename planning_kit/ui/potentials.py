@@ -29,6 +29,7 @@ from ..potentials import (
     Cell,
     Grid,
     PipelineByPeriod,
+    amount_problem,
     load_grid,
     opportunity_state,
     parse_amount,
@@ -40,6 +41,7 @@ from ._base import (
     Chart,
     PlanContext,
     StatusLine,
+    Unsaved,
     esc,
     fill,
     friendly_error,
@@ -57,16 +59,6 @@ class SaveResult:
     saved: bool
     message: str
     field: str = ""
-
-
-MAX_AMOUNT = 1e12  # a planned amount above a trillion is a typing slip
-
-
-def amount_problem(value: float | None) -> str | None:
-    """Why a typed amount is refused (more than MAX_AMOUNT), or None."""
-    if value is None or value <= MAX_AMOUNT:
-        return None
-    return f"Amount: {value:,.0f} is more than a trillion (1,000,000,000,000); check the zeros."
 
 
 class CellChanged(PlanConflict):
@@ -505,7 +497,7 @@ class PotentialsTile:
         self._shown: Potential | None = None
         self._loading = False
         self._removed_last: int | None = None
-        self._unsaved = ""  # why the last edit of the open cell was not saved
+        self._unsaved = Unsaved()
         self._summary = w.HTML()
         self._summary.add_class("pk-potentials-totals")
         self._hidden = w.HTML()
@@ -889,19 +881,14 @@ class PotentialsTile:
         grid = self._grid
         if grid is None or not (0 <= row < len(grid.rows) and 0 <= col < len(grid.columns)):
             return
-        unsaved, self._unsaved = self._unsaved, ""
         self._open = (grid.rows[row].key, grid.columns[col].solution_id)
         self._say("")
         self._show_cell(keep_typed=False)
-        if unsaved:  # the panel now shows another cell: say it where it stays in view
-            self.status.show(unsaved, "error")
-        else:
-            self.status.clear()  # a message about the cell left behind
+        self._unsaved.say_after_switch(self.status)
 
     def take_unsaved(self) -> str:
         """Why the last edit was not saved, once (the launchpad says it when the tile is left)."""
-        unsaved, self._unsaved = self._unsaved, ""
-        return unsaved
+        return self._unsaved.take()
 
     def select(self, row_key: str, solution_id: str) -> None:
         """Open a cell in the side panel (as a click on it does)."""
@@ -935,9 +922,11 @@ class PotentialsTile:
             return
         if not result.saved:
             self._say(result.message, "error")
-            self._unsaved = f"Not saved on {cell.row.title} × {cell.column.title}: {result.message}"
+            self._unsaved.remember(
+                f"Not saved on {cell.row.title} × {cell.column.title}: {result.message}"
+            )
             return
-        self._unsaved = ""
+        self._unsaved.remember("")
         if result.message:
             self._grid = self.model.grid()
             self._show_summary(self._grid)

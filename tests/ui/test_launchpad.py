@@ -784,13 +784,19 @@ def test_a_teammates_answer_does_not_block_a_type_change_or_a_rename(
     assert sample_store.answers(plan.id)[question.id].option_id == question.options[0].id
 
 
-def test_an_unsaved_edit_is_said_on_the_launchpad_when_the_tile_is_left(united_oil, sample_store):
-    lp = united_oil
+def open_objectives_with(lp: Launchpad, name: str):
+    """Start an Expansion plan, open Objectives and add an objective; the tile's view."""
     start_plan(lp, "expansion")
     lp._tile_buttons["objectives"].click()
     tile = lp._tile_view
-    tile._new_objective.value = "Grow"
+    tile._new_objective.value = name
     tile._on_add_objective()
+    return tile
+
+
+def test_an_unsaved_edit_is_said_on_the_launchpad_when_the_tile_is_left(united_oil, sample_store):
+    lp = united_oil
+    tile = open_objectives_with(lp, "Grow")
     tile._o["due_date"].value = "2026-02-31"  # refused beside the field
 
     lp._back.click()
@@ -804,11 +810,7 @@ def test_an_unsaved_edit_is_said_on_the_launchpad_when_the_tile_is_left(united_o
 
 def test_a_tile_shown_again_starts_without_its_old_message(united_oil):
     lp = united_oil
-    start_plan(lp, "expansion")
-    lp._tile_buttons["objectives"].click()
-    tile = lp._tile_view
-    tile._new_objective.value = "Grow"
-    tile._on_add_objective()
+    tile = open_objectives_with(lp, "Grow")
     assert tile.status.text.startswith("Added the objective")
     lp._back.click()
     lp._tile_buttons["objectives"].click()
